@@ -1,0 +1,39 @@
+package io.sslstream.kafka;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class KafkaProcessTest {
+
+    @Test
+    void ownJvmBrokerServesRecordsStopsCleanlyAndRestartsOnItsData(@TempDir Path dir) throws Exception {
+        Path data = dir.resolve("kafka");
+        Path log = dir.resolve("logs/kafka.log");
+        KafkaProcess kafka = KafkaProcess.start(data, log, 2, 256);
+        boolean clean;
+        try {
+            assertThat(RoundTrip.produceAndConsume(kafka.bootstrapServers(), "t.own", List.of("x", "y")))
+                    .containsExactlyInAnyOrder("x", "y");
+        } finally {
+            clean = kafka.stop();
+        }
+        assertThat(clean).as("broker exits by itself on SIGTERM").isTrue();
+        assertThat(ProcessHandle.of(kafka.pid())).isEmpty();
+        assertThat(Files.readString(log)).contains("Kafka Server started");
+
+        // same data directory, new ports: the records are still there
+        KafkaProcess again = KafkaProcess.start(data, log, 2, 256);
+        try {
+            assertThat(RoundTrip.produceAndConsume(again.bootstrapServers(), "t.own", List.of("z"), 3))
+                    .containsExactlyInAnyOrder("x", "y", "z");
+        } finally {
+            again.stop();
+        }
+    }
+}
