@@ -1,0 +1,105 @@
+package io.sslstream.trainer.messaging;
+
+import io.smallrye.reactive.messaging.annotations.Blocking;
+import io.smallrye.reactive.messaging.MutinyEmitter;
+import io.smallrye.reactive.messaging.kafka.IncomingKafkaRecord;
+import io.smallrye.reactive.messaging.kafka.KafkaRecord;
+import io.smallrye.reactive.messaging.kafka.KafkaRecordBatch;
+import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
+import io.quarkus.logging.Log;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.sslstream.contracts.Topics;
+import io.sslstream.contracts.codec.CodecException;
+import io.sslstream.contracts.codec.View;
+import io.sslstream.contracts.codec.ViewSet;
+import io.sslstream.trainer.TrainingLoop;
+import io.sslstream.trainer.ViewQueue;
+import io.sslstream.trainer.config.TrainerConfig;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.eclipse.microprofile.reactive.messaging.Channel;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.eclipse.microprofile.reactive.messaging.Message;
+
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * Reads view sets in batches from {@code ssl.views.<recipe>} and hands them to the training thread.
+ * Records that are not two views of the configured input shape go to the dead-letter topic with the reason;
+ * they never stop the stream.
+ */
+@ApplicationScoped
+public class ViewConsumer {
+
+    /** Incoming channel of view sets. */
+    public static final String CHANNEL = "views";
+    /** Outgoing channel of rejected records ({@code ssl.samples.dlq}). */
+    public static final String DLQ_CHANNEL = "views-dlq";
+    static final String STAGE = "trainer.decode";
+
+    @Inject
+    ViewQueue queue;
+    @Inject
+    TrainingLoop loop;
+    @Inject
+    TrainerConfig config;
+    @Inject
+    MeterRegistry registry;
+    @Inject
+    @Channel(DLQ_CHANNEL)
+    MutinyEmitter<byte[]> dlq;
+
+    @Incoming(CHANNEL)
+    @Blocking(ordered = true)
+    public CompletionStage<Void> consume(KafkaRecordBatch<String, byte[]> batch) throws InterruptedException {
+        for (KafkaRecord<String, byte[]> record : batch) {
+            IncomingKafkaRecord<String, byte[]> r = (IncomingKafkaRecord<String, byte[]>) record;
+            ViewSet vs;
+            try {
+                vs = ViewSet.decode(r.getPayload());
+                check(vs);
+            } catch (CodecException e) {
+                reject(r, "decode." + e.reason(), e.getMessage());
+                continue;
+            } catch (IllegalArgumentException e) {
+                reject(r, "shape-mismatch", e.getMessage());
+                continue;
+            }
+            if (!queue.put(new ViewQueue.Item(vs, r.getTopic(), r.getPartition(), r.getOffset()), loop::isRunning)) {
+                // shutting down: neither ack nor nack, so that the offsets stay uncommitted and the next
+                // start reads these records again (a nack would send the whole batch to the DLQ)
+                return CompletableFuture.completedFuture(null);
+            }
+        }
+        return batch.ack();
+    }
+
+    private void check(ViewSet vs) {
+        if (vs.views().size() != 2) {
+            throw new IllegalArgumentException("simclr needs 2 views, got " + vs.views().size());
+        }
+        TrainerConfig.Input in = config.input();
+        for (View v : vs.views()) {
+            if (v.height() != in.height() || v.width() != in.width() || v.channels() != in.channels()) {
+                throw new IllegalArgumentException("view " + v.height() + "x" + v.width() + "x" + v.channels()
+                        + " does not match the encoder input " + in.height() + "x" + in.width() + "x" + in.channels());
+            }
+        }
+    }
+
+    private void reject(IncomingKafkaRecord<String, byte[]> r, String reason, String message) {
+        registry.counter("ssl.trainer.rejected", "reason", reason).increment();
+        Log.warnf("rejected %s/%d/%d: %s", r.getTopic(), r.getPartition(), r.getOffset(), message);
+        RecordHeaders h = new RecordHeaders();
+        h.add(Topics.HEADER_DLQ_REASON, reason.getBytes(StandardCharsets.UTF_8));
+        h.add(Topics.HEADER_DLQ_STAGE, STAGE.getBytes(StandardCharsets.UTF_8));
+        h.add(Topics.HEADER_DLQ_MESSAGE, message.getBytes(StandardCharsets.UTF_8));
+        h.add(Topics.HEADER_DLQ_SOURCE, (r.getTopic() + "/" + r.getPartition() + "/" + r.getOffset()).getBytes(StandardCharsets.UTF_8));
+        OutgoingKafkaRecordMetadata<String> meta = OutgoingKafkaRecordMetadata.<String>builder()
+                .withTopic(Topics.SAMPLES_DLQ).withKey(r.getKey()).withHeaders(h).build();
+        dlq.sendMessageAndAwait(Message.of(r.getPayload()).addMetadata(meta));
+    }
+}

@@ -1,0 +1,118 @@
+package io.sslstream.trainer;
+
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.sslstream.contracts.Topics;
+import io.sslstream.contracts.checkpoint.CheckpointManifest;
+import io.sslstream.contracts.codec.View;
+import io.sslstream.contracts.codec.ViewSet;
+import io.sslstream.contracts.data.FashionMnist;
+import io.sslstream.kafka.KafkaTestResource;
+import io.sslstream.model.checkpoint.CheckpointArchive;
+import io.restassured.RestAssured;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.eclipse.microprofile.config.ConfigProvider;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.greaterThanOrEqualTo;
+
+/**
+ * The trainer against a real Kafka broker: it consumes view sets, trains, rejects bad records to the DLQ
+ * and spools checkpoints. The registry is deliberately unreachable here (the end-to-end test in
+ * {@code sslctl} covers the upload): checkpoints must then wait in the spool, not be lost.
+ */
+@QuarkusTest
+@QuarkusTestResource(value = KafkaTestResource.class, restrictToAnnotatedClass = false)
+class TrainerServiceTest {
+
+    @Test
+    void trainsOnTheStreamRejectsBadRecordsAndKeepsCheckpointsWhileTheRegistryIsDown() throws Exception {
+        String bootstrap = ConfigProvider.getConfig().getValue("kafka.bootstrap.servers", String.class);
+        FashionMnist.Split data = FashionMnist.read(Path.of("../testdata/fashion-mnist-subset"), "train", 400);
+        SplittableRandom rnd = new SplittableRandom(5);
+        String topic = Topics.views("simclr");
+        try (KafkaProducer<String, byte[]> p = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                ProducerConfig.ACKS_CONFIG, "all"), new StringSerializer(), new ByteArraySerializer())) {
+            for (int i = 0; i < data.count(); i++) {
+                String id = "fashion-mnist/train/" + i;
+                p.send(new ProducerRecord<>(topic, id, TestViews.twoViews(id, data.images().item(i), rnd).encode()));
+                if (i == 100) {
+                    byte[] good = TestViews.twoViews("bad-1", data.images().item(0), rnd).encode();
+                    p.send(new ProducerRecord<>(topic, "bad-truncated", Arrays.copyOf(good, good.length - 10)));
+                    byte[] small = new ViewSet("bad-2", "simclr", 1, 0, List.of(new View(8, 8, 1, new byte[64]),
+                            new View(8, 8, 1, new byte[64])), null).encode();
+                    p.send(new ProducerRecord<>(topic, "bad-shape", small));
+                }
+            }
+            p.flush();
+        }
+
+        await().atMost(Duration.ofMinutes(3)).untilAsserted(() ->
+                RestAssured.get("/api/v1/status").then().statusCode(200)
+                        .body("step", greaterThanOrEqualTo(10))
+                        .body("pendingCheckpoints", greaterThanOrEqualTo(1)));
+        Map<String, Object> status = RestAssured.get("/api/v1/status").then().extract().jsonPath().getMap("$");
+        assertThat(status.get("state")).isIn("training", "waiting-for-data");
+        assertThat(((Number) status.get("loss")).doubleValue()).isLessThan(((Number) status.get("initialLoss")).doubleValue());
+
+        Map<String, String> reasons = dlqReasons(bootstrap, 2);
+        assertThat(reasons).containsEntry("bad-truncated", "decode.truncated").containsEntry("bad-shape", "shape-mismatch");
+
+        Path spool = Path.of("target/test-spool");
+        List<Path> checkpoints;
+        try (Stream<Path> s = Files.list(spool)) {
+            checkpoints = s.filter(f -> f.toString().endsWith(".ckpt.zip")).toList();
+        }
+        assertThat(checkpoints).isNotEmpty();
+        CheckpointManifest m = CheckpointArchive.readManifest(checkpoints.get(0));
+        assertThat(m.step() % 10).isZero();
+        assertThat(m.samplesSeen()).isEqualTo(m.step() * 32);
+        assertThat(m.offsets()).containsKey(topic + "/0");
+        assertThat(CheckpointArchive.entries(checkpoints.get(0))).containsKeys("manifest.json", "encoder.params", "head.params");
+
+        String metrics = RestAssured.get("/q/metrics").asString();
+        assertThat(metrics).contains("ssl_trainer_steps_total", "ssl_trainer_step_time_seconds", "ssl_trainer_data_wait_seconds",
+                "ssl_trainer_rejected_total{reason=\"shape-mismatch\"", "ssl_trainer_checkpoints_pending");
+    }
+
+    private static Map<String, String> dlqReasons(String bootstrap, int expected) {
+        Map<String, String> reasons = new HashMap<>();
+        try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                ConsumerConfig.GROUP_ID_CONFIG, "test-dlq", ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
+                new StringDeserializer(), new ByteArrayDeserializer())) {
+            c.subscribe(List.of(Topics.SAMPLES_DLQ));
+            long deadline = System.currentTimeMillis() + 30_000;
+            while (reasons.size() < expected && System.currentTimeMillis() < deadline) {
+                for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(500))) {
+                    assertThat(new String(r.headers().lastHeader(Topics.HEADER_DLQ_STAGE).value(), StandardCharsets.UTF_8))
+                            .isEqualTo("trainer.decode");
+                    reasons.put(r.key(), new String(r.headers().lastHeader(Topics.HEADER_DLQ_REASON).value(), StandardCharsets.UTF_8));
+                }
+            }
+        }
+        return reasons;
+    }
+}
