@@ -142,12 +142,12 @@ public final class KafkaProcess implements AutoCloseable {
     private static Process java(List<String> args, Path logFile) throws IOException {
         Files.createDirectories(logFile.toAbsolutePath().getParent());
         List<String> cmd = new ArrayList<>();
-        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.add(LocalProcesses.java());
         cmd.add("-cp");
         cmd.add(brokerClasspath());
         cmd.add("-Dlog4j2.configurationFile=" + log4jConfig(logFile.toAbsolutePath().getParent()));
         cmd.addAll(args);
-        return new ProcessBuilder(cmd)
+        return new ProcessBuilder(LocalProcesses.detached(cmd))
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
                 .start();

@@ -76,9 +76,13 @@ final class BinaryReader {
         }
     }
 
-    byte[] bytes(String field, int n) {
-        need(field, n);
-        byte[] b = new byte[n];
+    /** {@code n} is a long so that hostile dimensions (65535^2 x 255) fail as truncated, not by overflow. */
+    byte[] bytes(String field, long n) {
+        if (n > buf.remaining()) {
+            throw new CodecException(record, field, "truncated",
+                    "need " + n + " bytes, " + buf.remaining() + " remain (offset " + buf.position() + ")");
+        }
+        byte[] b = new byte[(int) n];
         buf.get(b);
         return b;
     }

@@ -26,7 +26,11 @@ public record PatchMask(int patchSize, int rows, int cols, byte[] bits) {
     }
 
     static int byteCount(int rows, int cols) {
-        return (rows * cols + 7) / 8;
+        long bytes = ((long) rows * cols + 7) / 8;
+        if (bytes > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("mask grid " + rows + "x" + cols + " is too large");
+        }
+        return (int) bytes;
     }
 
     public static PatchMask of(int patchSize, boolean[][] masked) {

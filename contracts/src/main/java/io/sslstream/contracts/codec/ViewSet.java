@@ -97,7 +97,7 @@ public record ViewSet(String sampleId, String recipe, int recipeVersion, long se
             if (h == 0 || w == 0 || c == 0) {
                 throw new CodecException(RECORD, f, "bad-shape", "zero dimension " + h + "x" + w + "x" + c);
             }
-            views[i] = new View(h, w, c, r.bytes(f + ".pixels", h * w * c));
+            views[i] = new View(h, w, c, r.bytes(f + ".pixels", (long) h * w * c));
         }
         PatchMask mask = null;
         if ((flags & 1) != 0) {
@@ -107,7 +107,7 @@ public record ViewSet(String sampleId, String recipe, int recipeVersion, long se
             if (patch == 0 || rows == 0 || cols == 0) {
                 throw new CodecException(RECORD, "mask", "bad-shape", "zero mask grid " + rows + "x" + cols + " of " + patch + " px");
             }
-            mask = new PatchMask(patch, rows, cols, r.bytes("mask.bits", PatchMask.byteCount(rows, cols)));
+            mask = new PatchMask(patch, rows, cols, r.bytes("mask.bits", ((long) rows * cols + 7) / 8));
         }
         r.end();
         return new ViewSet(sampleId, recipe, recipeVersion, seed, List.of(views), mask);

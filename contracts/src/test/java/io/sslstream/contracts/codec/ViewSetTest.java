@@ -90,6 +90,20 @@ class ViewSetTest {
     }
 
     @Test
+    void hostileDimensionsFailAsTruncatedNotByOverflow() {
+        byte[] ok = new ViewSet("x", "simclr", 1, 0, List.of(new View(1, 1, 1, new byte[1])), null).encode();
+        int countOffset = 4 + 1 + 1 + 3 + 8 + 2 + 8;
+        byte[] huge = ok.clone();
+        huge[countOffset + 1] = (byte) 0xFF; // height 65535
+        huge[countOffset + 2] = (byte) 0xFF;
+        huge[countOffset + 3] = (byte) 0xFF; // width 65535
+        huge[countOffset + 4] = (byte) 0xFF;
+        huge[countOffset + 5] = (byte) 0xFF; // 255 channels
+        assertThatThrownBy(() -> ViewSet.decode(huge)).isInstanceOf(CodecException.class)
+                .hasMessageContaining("field 'views[0].pixels'").hasMessageContaining("need 1095183237375 bytes");
+    }
+
+    @Test
     void patchMaskBitsAreRowMajor() {
         boolean[][] m = {{true, false, false}, {false, false, true}};
         PatchMask mask = PatchMask.of(4, m);
