@@ -43,7 +43,7 @@ public final class RegistryClient {
         this.base = URI.create(s.endsWith("/") ? s.substring(0, s.length() - 1) : s);
         this.token = token == null || token.isBlank() ? null : token;
         this.timeout = timeout;
-        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
     }
 
     public URI baseUrl() {
@@ -113,10 +113,20 @@ public final class RegistryClient {
             }
             Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
+            deleteQuietly(tmp);
             throw new RegistryException(0, "GET " + base + path + " failed: " + e);
         } catch (InterruptedException e) {
+            deleteQuietly(tmp);
             Thread.currentThread().interrupt();
             throw new RegistryException(0, "interrupted during GET " + path);
+        }
+    }
+
+    private static void deleteQuietly(Path p) {
+        try {
+            Files.deleteIfExists(p);
+        } catch (IOException ignored) {
+            // best effort: the caller already gets the original failure
         }
     }
 
