@@ -1,0 +1,22 @@
+package io.sslstream.augmenter.augment;
+
+import io.sslstream.contracts.codec.ViewSet;
+
+/**
+ * A named, versioned way of turning one image into a training sample.
+ *
+ * <p>Contract: {@link #apply} is a pure function of (image, seed) for a given name and version, and draws
+ * every random choice from {@code java.util.SplittableRandom(seed)}. Any change that alters the output for
+ * some input needs a new version.
+ */
+public interface Recipe {
+
+    /** Recipe name, also the suffix of its topic {@code ssl.views.<name>}. */
+    String name();
+
+    /** Version written into every {@link ViewSet}. */
+    int version();
+
+    /** The training sample of one image. */
+    ViewSet apply(String sampleId, Image image, long seed);
+}

@@ -1,0 +1,124 @@
+package io.sslstream.augmenter;
+
+import io.sslstream.augmenter.augment.Image;
+import io.sslstream.augmenter.augment.Recipe;
+import io.sslstream.augmenter.augment.Seeds;
+import io.sslstream.augmenter.augment.SimclrRecipe;
+import io.sslstream.contracts.Topics;
+import io.sslstream.contracts.codec.RawSample;
+import io.sslstream.contracts.codec.View;
+import io.sslstream.contracts.codec.ViewSet;
+import org.junit.jupiter.api.Test;
+
+import java.awt.image.BufferedImage;
+import java.util.List;
+import java.util.SplittableRandom;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class AugmenterTest {
+
+    static final long BASE_SEED = 99;
+
+    final Augmenter augmenter = new Augmenter(new SampleDecoder(1 << 24),
+            List.of(new SimclrRecipe(SimclrRecipe.Settings.defaults())), BASE_SEED);
+
+    @Test
+    void turnsARawSampleIntoASimclrViewSetSeededFromItsId() throws Exception {
+        RawSample sample = TestSamples.fashion(7, pixels(784, 7));
+
+        AugmentedSample out = augmenter.augment(sample.encode());
+
+        assertThat(out.sampleId()).isEqualTo("fashion-mnist/train/7");
+        assertThat(out.seed()).isEqualTo(Seeds.forSample(BASE_SEED, "fashion-mnist/train/7"));
+        assertThat(out.outputs()).singleElement().satisfies(o -> {
+            assertThat(o.recipe()).isEqualTo("simclr");
+            assertThat(o.topic()).isEqualTo(Topics.views("simclr"));
+            ViewSet set = ViewSet.decode(o.viewSet());
+            assertThat(set.sampleId()).isEqualTo(out.sampleId());
+            assertThat(set.seed()).isEqualTo(out.seed());
+            assertThat(set.views()).hasSize(2);
+        });
+    }
+
+    @Test
+    void sameBytesGiveSameOutputAndAnotherBaseSeedAnother() throws Exception {
+        byte[] raw = TestSamples.fashion(1, pixels(784, 1)).encode();
+        Augmenter otherBase = new Augmenter(new SampleDecoder(1 << 24),
+                List.of(new SimclrRecipe(SimclrRecipe.Settings.defaults())), BASE_SEED + 1);
+
+        byte[] first = augmenter.augment(raw).outputs().get(0).viewSet();
+
+        assertThat(augmenter.augment(raw.clone()).outputs().get(0).viewSet()).isEqualTo(first);
+        assertThat(otherBase.augment(raw).outputs().get(0).viewSet()).isNotEqualTo(first);
+    }
+
+    @Test
+    void decodesPngPayloads() throws Exception {
+        BufferedImage img = new BufferedImage(20, 10, BufferedImage.TYPE_3BYTE_BGR);
+        byte[] png = TestSamples.encode(img, "png");
+
+        AugmentedSample out = augmenter.augment(TestSamples.encoded("p", SampleDecoder.PNG, png).encode());
+
+        View v = ViewSet.decode(out.outputs().get(0).viewSet()).views().get(0);
+        assertThat(new int[] {v.height(), v.width(), v.channels()}).containsExactly(10, 20, 3);
+    }
+
+    @Test
+    void namesTheCodecFailureInTheReason() {
+        byte[] good = TestSamples.fashion(0, new byte[784]).encode();
+
+        assertRejected(TestSamples.truncated(good), "decode.truncated");
+        assertRejected(TestSamples.badMagic(good), "decode.bad-magic");
+        assertRejected(TestSamples.version(good, 2), "decode.bad-version");
+        assertRejected(TestSamples.declaringShape(TestSamples.fashion(0, new byte[784]), 100_000, 100_000), "decode.shape-mismatch");
+        assertRejected(null, "decode.null");
+    }
+
+    @Test
+    void passesImageRejectionsOn() {
+        assertRejected(RawSample.pixels("x", "d", "", 1, 1, 2, new byte[2]).encode(), SampleDecoder.BAD_CHANNELS);
+    }
+
+    @Test
+    void writesOneRecordPerRecipeEachToItsTopicWithTheSameSeed() throws Exception {
+        Recipe identity = new Recipe() {
+            @Override
+            public String name() {
+                return "identity";
+            }
+
+            @Override
+            public int version() {
+                return 3;
+            }
+
+            @Override
+            public ViewSet apply(String sampleId, Image image, long seed) {
+                return new ViewSet(sampleId, name(), version(), seed,
+                        List.of(new View(image.height(), image.width(), image.channels(), image.pixels())), null);
+            }
+        };
+        Augmenter two = new Augmenter(new SampleDecoder(1 << 24),
+                List.of(new SimclrRecipe(SimclrRecipe.Settings.defaults()), identity), BASE_SEED);
+
+        AugmentedSample out = two.augment(TestSamples.fashion(2, pixels(784, 2)).encode());
+
+        assertThat(out.outputs()).extracting(AugmentedSample.Output::topic).containsExactly("ssl.views.simclr", "ssl.views.identity");
+        assertThat(ViewSet.decode(out.outputs().get(1).viewSet()).seed()).isEqualTo(out.seed());
+    }
+
+    private void assertRejected(byte[] value, String reason) {
+        assertThatThrownBy(() -> augmenter.augment(value)).isInstanceOfSatisfying(RejectedSampleException.class, e -> {
+            assertThat(e.reason()).isEqualTo(reason);
+            assertThat(e.stage()).isEqualTo(RejectedSampleException.STAGE_DECODE);
+        });
+    }
+
+    static byte[] pixels(int n, long seed) {
+        byte[] p = new byte[n];
+        new SplittableRandom(seed).nextBytes(p);
+        return p;
+    }
+}

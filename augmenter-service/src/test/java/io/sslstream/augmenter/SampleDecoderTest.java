@@ -1,0 +1,173 @@
+package io.sslstream.augmenter;
+
+import io.sslstream.augmenter.augment.Image;
+import io.sslstream.contracts.codec.RawSample;
+import org.junit.jupiter.api.Test;
+
+import java.awt.image.BufferedImage;
+import java.util.Arrays;
+import java.util.SplittableRandom;
+
+import static io.sslstream.augmenter.TestSamples.encode;
+import static io.sslstream.augmenter.TestSamples.encoded;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class SampleDecoderTest {
+
+    final SampleDecoder decoder = new SampleDecoder(4096L * 4096);
+
+    @Test
+    void wrapsRawPixels() throws Exception {
+        byte[] px = {1, 2, 3, 4, 5, 6};
+
+        Image img = decoder.decode(RawSample.pixels("a", "d", "", 2, 1, 3, px));
+
+        assertThat(img).isEqualTo(new Image(2, 1, 3, px));
+    }
+
+    @Test
+    void rejectsRawPixelsWithOtherThanOneOrThreeChannels() {
+        assertRejected(RawSample.pixels("a", "d", "", 1, 2, 2, new byte[4]), SampleDecoder.BAD_CHANNELS);
+        assertRejected(RawSample.pixels("a", "d", "", 1, 1, 4, new byte[4]), SampleDecoder.BAD_CHANNELS);
+    }
+
+    @Test
+    void rejectsZeroAndOversizedDimensions() {
+        SampleDecoder small = new SampleDecoder(100);
+
+        assertRejected(decoder, RawSample.pixels("a", "d", "", 0, 5, 1, new byte[0]), SampleDecoder.ZERO_DIMENSION);
+        assertRejected(small, RawSample.pixels("a", "d", "", 11, 10, 1, new byte[110]), SampleDecoder.TOO_LARGE);
+        assertRejected(decoder, RawSample.pixels("a", "d", "", 1, 70_000, 1, new byte[70_000]), SampleDecoder.TOO_LARGE);
+    }
+
+    @Test
+    void decodesAGrayPngToTheSamePixels() throws Exception {
+        BufferedImage src = new BufferedImage(5, 3, BufferedImage.TYPE_BYTE_GRAY);
+        byte[] expected = new byte[15];
+        for (int i = 0; i < 15; i++) {
+            expected[i] = (byte) (i * 17);
+            src.getRaster().setSample(i % 5, i / 5, 0, i * 17);
+        }
+
+        Image img = decoder.decode(encoded("g", SampleDecoder.PNG, encode(src, "png")));
+
+        assertThat(img).isEqualTo(new Image(3, 5, 1, expected));
+    }
+
+    @Test
+    void decodesAnRgbPngToHwcInRgbOrder() throws Exception {
+        BufferedImage src = new BufferedImage(2, 2, BufferedImage.TYPE_INT_RGB);
+        src.setRGB(0, 0, 0xFF0000);
+        src.setRGB(1, 0, 0x00FF00);
+        src.setRGB(0, 1, 0x0000FF);
+        src.setRGB(1, 1, 0x102030);
+
+        Image img = decoder.decode(encoded("c", SampleDecoder.PNG, encode(src, "png")));
+
+        assertThat(img).isEqualTo(Image.rgb(2, 2, 255, 0, 0, 0, 255, 0, 0, 0, 255, 16, 32, 48));
+    }
+
+    @Test
+    void scales16BitGrayAndDropsAlpha() throws Exception {
+        BufferedImage gray16 = new BufferedImage(3, 1, BufferedImage.TYPE_USHORT_GRAY);
+        gray16.getRaster().setSamples(0, 0, 3, 1, 0, new int[] {0, 257 * 100, 65535});
+        BufferedImage argb = new BufferedImage(1, 1, BufferedImage.TYPE_INT_ARGB);
+        argb.setRGB(0, 0, 0x80112233);
+
+        assertThat(decoder.decode(encoded("g", SampleDecoder.PNG, encode(gray16, "png")))).isEqualTo(Image.gray(1, 3, 0, 100, 255));
+        assertThat(decoder.decode(encoded("a", SampleDecoder.PNG, encode(argb, "png")))).isEqualTo(Image.rgb(1, 1, 0x11, 0x22, 0x33));
+    }
+
+    @Test
+    void decodesJpegCloseToTheOriginal() throws Exception {
+        BufferedImage gray = new BufferedImage(32, 32, BufferedImage.TYPE_BYTE_GRAY);
+        BufferedImage rgb = new BufferedImage(32, 32, BufferedImage.TYPE_3BYTE_BGR);
+        for (int y = 0; y < 32; y++) {
+            for (int x = 0; x < 32; x++) {
+                gray.getRaster().setSample(x, y, 0, 4 * x + 2 * y);
+                rgb.setRGB(x, y, (4 * x) << 16 | (4 * y) << 8 | 128);
+            }
+        }
+
+        Image g = decoder.decode(encoded("g", SampleDecoder.JPEG, encode(gray, "jpeg")));
+        Image c = decoder.decode(encoded("c", SampleDecoder.JPEG, encode(rgb, "jpeg")));
+
+        assertThat(g.channels()).isEqualTo(1);
+        assertThat(Math.abs(g.at(10, 20, 0) - (4 * 20 + 2 * 10))).isLessThanOrEqualTo(4);
+        assertThat(c.channels()).isEqualTo(3);
+        assertThat(new int[] {c.at(10, 20, 0), c.at(10, 20, 1), c.at(10, 20, 2)})
+                .satisfies(px -> assertThat(Math.abs(px[0] - 80) + Math.abs(px[1] - 40) + Math.abs(px[2] - 128)).isLessThan(15));
+    }
+
+    @Test
+    void rejectsATruncatedPng() {
+        byte[] png = encode(noise(32, 32), "png");
+
+        assertRejected(encoded("t", SampleDecoder.PNG, Arrays.copyOf(png, png.length / 2)), SampleDecoder.TRUNCATED);
+        assertRejected(encoded("t", SampleDecoder.PNG, Arrays.copyOf(png, 20)), SampleDecoder.TRUNCATED);
+    }
+
+    @Test
+    void rejectsBytesThatAreNotAnImageOfTheDeclaredType() {
+        byte[] random = new byte[500];
+        new SplittableRandom(1).nextBytes(random);
+
+        assertRejected(encoded("r", SampleDecoder.PNG, random), SampleDecoder.CONTENT_MISMATCH);
+        assertRejected(encoded("r", SampleDecoder.JPEG, encode(noise(4, 4), "png")), SampleDecoder.CONTENT_MISMATCH);
+    }
+
+    @Test
+    void rejectsADamagedPng() {
+        byte[] png = encode(noise(32, 32), "png");
+        for (int i = 60; i < png.length - 20; i++) {
+            png[i] = (byte) ~png[i];
+        }
+
+        assertRejected(encoded("d", SampleDecoder.PNG, png), SampleDecoder.CORRUPT);
+    }
+
+    @Test
+    void rejectsAHugeDeclaredImageFromItsHeaderWithoutDecodingIt() {
+        // 20000 x 20000 gray would need 400 MB; the header alone says no
+        assertRejected(encoded("b", SampleDecoder.PNG, TestSamples.pngClaiming(20_000, 20_000)), SampleDecoder.TOO_LARGE);
+    }
+
+    @Test
+    void rejectsUnsupportedContentTypes() {
+        assertRejected(encoded("u", "image/gif", new byte[10]), SampleDecoder.UNSUPPORTED_CONTENT_TYPE);
+        assertRejected(encoded("u", "text/plain", new byte[10]), SampleDecoder.UNSUPPORTED_CONTENT_TYPE);
+    }
+
+    @Test
+    void rejectsAnEncodedImageWhoseDeclaredShapeDiffers() {
+        byte[] png = encode(noise(4, 4), "png");
+
+        assertRejected(new RawSample("s", "d", "", SampleDecoder.PNG, 5, 4, 0, png), SampleDecoder.SHAPE_MISMATCH);
+        assertRejected(new RawSample("s", "d", "", SampleDecoder.PNG, 4, 4, 1, png), SampleDecoder.SHAPE_MISMATCH);
+    }
+
+    private void assertRejected(RawSample sample, String reason) {
+        assertRejected(decoder, sample, reason);
+    }
+
+    private static void assertRejected(SampleDecoder decoder, RawSample sample, String reason) {
+        assertThatThrownBy(() -> decoder.decode(sample))
+                .isInstanceOfSatisfying(RejectedSampleException.class, e -> {
+                    assertThat(e.reason()).isEqualTo(reason);
+                    assertThat(e.stage()).isEqualTo(RejectedSampleException.STAGE_DECODE);
+                    assertThat(e.getMessage()).isNotBlank();
+                });
+    }
+
+    private static BufferedImage noise(int w, int h) {
+        BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_3BYTE_BGR);
+        SplittableRandom rnd = new SplittableRandom(w * 31L + h);
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                img.setRGB(x, y, rnd.nextInt(1 << 24));
+            }
+        }
+        return img;
+    }
+}

@@ -1,0 +1,179 @@
+package io.sslstream.augmenter.messaging;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
+import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
+import io.sslstream.augmenter.Augmenter;
+import io.sslstream.augmenter.SampleDecoder;
+import io.sslstream.augmenter.TestSamples;
+import io.sslstream.augmenter.augment.Image;
+import io.sslstream.augmenter.augment.Recipe;
+import io.sslstream.augmenter.augment.SimclrRecipe;
+import io.sslstream.augmenter.config.AugmenterConfig;
+import io.sslstream.contracts.Topics;
+import io.sslstream.contracts.codec.ViewSet;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.Header;
+import org.eclipse.microprofile.reactive.messaging.Message;
+import org.eclipse.microprofile.reactive.messaging.Metadata;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.OptionalInt;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The processor's per-record logic without a broker: what goes out, and when the input is settled. */
+class SampleProcessorTest {
+
+    final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    final AtomicInteger inputAcks = new AtomicInteger();
+    final List<Metadata> inputNacks = new ArrayList<>();
+    SampleProcessor processor = processor(new SimclrRecipe(SimclrRecipe.Settings.defaults()));
+
+    @AfterEach
+    void stop() {
+        processor.stop();
+    }
+
+    @Test
+    void aGoodSampleBecomesAViewSetAndTheInputIsAckedOnlyAfterIt() {
+        byte[] raw = TestSamples.fashion(4, new byte[784]).encode();
+
+        List<Message<byte[]>> out = processor.handle(incoming("fashion-mnist/train/4", raw));
+
+        assertThat(out).hasSize(1);
+        OutgoingKafkaRecordMetadata<?> md = outgoing(out.get(0));
+        assertThat(md.getTopic()).isEqualTo("ssl.views.simclr");
+        assertThat(md.getKey()).isEqualTo("fashion-mnist/train/4");
+        assertThat(ViewSet.decode(out.get(0).getPayload()).sampleId()).isEqualTo("fashion-mnist/train/4");
+        assertThat(inputAcks).hasValue(0);
+
+        out.get(0).ack();
+
+        assertThat(inputAcks).hasValue(1);
+        assertThat(registry.get(StreamMetrics.VIEWS_OUT).tag("recipe", "simclr").counter().count()).isEqualTo(1.0);
+        assertThat(registry.get(StreamMetrics.SAMPLES_IN).counter().count()).isEqualTo(1.0);
+        assertThat(registry.get(StreamMetrics.AUGMENT_TIME).timer().count()).isEqualTo(1);
+    }
+
+    @Test
+    void aBadSampleBecomesADeadLetterWithTheOriginalKeyValueAndHeaders() {
+        byte[] raw = TestSamples.badMagic(TestSamples.fashion(4, new byte[784]).encode());
+
+        List<Message<byte[]>> out = processor.handle(incoming("the-key", raw));
+
+        assertThat(out).hasSize(1);
+        OutgoingKafkaRecordMetadata<?> md = outgoing(out.get(0));
+        assertThat(md.getTopic()).isEqualTo(Topics.SAMPLES_DLQ);
+        assertThat(md.getKey()).isEqualTo("the-key");
+        assertThat(out.get(0).getPayload()).isSameAs(raw);
+        assertThat(header(md, Topics.HEADER_DLQ_REASON)).isEqualTo("decode.bad-magic");
+        assertThat(header(md, Topics.HEADER_DLQ_STAGE)).isEqualTo("augmenter.decode");
+        assertThat(header(md, Topics.HEADER_DLQ_MESSAGE)).contains("magic");
+        assertThat(header(md, Topics.HEADER_DLQ_SOURCE)).isEqualTo("ssl.samples.raw/3/42");
+        assertThat(registry.get(StreamMetrics.DLQ).tags("reason", "decode.bad-magic", "stage", "augmenter.decode").counter().count())
+                .isEqualTo(1.0);
+
+        out.get(0).ack();
+        assertThat(inputAcks).hasValue(1);
+    }
+
+    @Test
+    void aRefusedOutputNacksTheInputForTheFailureStrategyAndCountsAProducerError() {
+        List<Message<byte[]>> out = processor.handle(incoming("k", TestSamples.fashion(4, new byte[784]).encode()));
+
+        out.get(0).nack(new IllegalStateException("record too large"));
+
+        assertThat(inputAcks).hasValue(0);
+        assertThat(inputNacks).singleElement().satisfies(m -> {
+            OutgoingKafkaRecordMetadata<?> md = m.get(OutgoingKafkaRecordMetadata.class).orElseThrow();
+            assertThat(header(md, Topics.HEADER_DLQ_REASON)).isEqualTo(SampleProcessor.PUBLISH_FAILED);
+            assertThat(header(md, Topics.HEADER_DLQ_STAGE)).isEqualTo("augmenter.publish");
+        });
+        assertThat(registry.get(StreamMetrics.PRODUCER_ERRORS).counter().count()).isEqualTo(1.0);
+    }
+
+    @Test
+    void aFailingRecipeNacksTheInputAndEmitsNothing() {
+        processor.stop();
+        processor = processor(new Recipe() {
+            @Override
+            public String name() {
+                return "broken";
+            }
+
+            @Override
+            public int version() {
+                return 1;
+            }
+
+            @Override
+            public ViewSet apply(String sampleId, Image image, long seed) {
+                throw new ArithmeticException("a bug");
+            }
+        });
+
+        List<Message<byte[]>> out = processor.handle(incoming("k", TestSamples.fashion(4, new byte[784]).encode()));
+
+        assertThat(out).isEmpty();
+        assertThat(inputNacks).singleElement().satisfies(m ->
+                assertThat(header(m.get(OutgoingKafkaRecordMetadata.class).orElseThrow(), Topics.HEADER_DLQ_REASON))
+                        .isEqualTo(SampleProcessor.INTERNAL_ERROR));
+    }
+
+    private SampleProcessor processor(Recipe recipe) {
+        Augmenter augmenter = new Augmenter(new SampleDecoder(1 << 20), List.of(recipe), 0);
+        return new SampleProcessor(augmenter, new StreamMetrics(registry), new FixedWorkers(1));
+    }
+
+    private Message<byte[]> incoming(String key, byte[] value) {
+        ConsumerRecord<String, byte[]> record = new ConsumerRecord<>(Topics.SAMPLES_RAW, 3, 42L, key, value);
+        return Message.of(value, Metadata.of(new IncomingKafkaRecordMetadata<>(record, Channels.SAMPLES_RAW)),
+                m -> {
+                    inputAcks.incrementAndGet();
+                    return CompletableFuture.completedFuture(null);
+                },
+                (t, m) -> {
+                    inputNacks.add(m);
+                    return CompletableFuture.completedFuture(null);
+                });
+    }
+
+    private static OutgoingKafkaRecordMetadata<?> outgoing(Message<?> m) {
+        return m.getMetadata(OutgoingKafkaRecordMetadata.class).orElseThrow();
+    }
+
+    private static String header(OutgoingKafkaRecordMetadata<?> md, String name) {
+        Header h = md.getHeaders().lastHeader(name);
+        return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
+    }
+
+    /** Only {@code workers} matters to the processor. */
+    private record FixedWorkers(int n) implements AugmenterConfig {
+        @Override
+        public long baseSeed() {
+            return 0;
+        }
+
+        @Override
+        public long maxPixels() {
+            return 1 << 20;
+        }
+
+        @Override
+        public OptionalInt workers() {
+            return OptionalInt.of(n);
+        }
+
+        @Override
+        public Simclr simclr() {
+            throw new UnsupportedOperationException();
+        }
+    }
+}

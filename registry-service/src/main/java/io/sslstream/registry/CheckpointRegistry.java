@@ -1,0 +1,270 @@
+package io.sslstream.registry;
+
+import io.quarkus.logging.Log;
+import io.sslstream.contracts.Topics;
+import io.sslstream.contracts.checkpoint.CheckpointManifest;
+import io.sslstream.contracts.events.CheckpointPublished;
+import io.sslstream.contracts.events.EvaluationCompleted;
+import io.sslstream.contracts.events.Json;
+import io.sslstream.contracts.registry.BlobInfo;
+import io.sslstream.contracts.registry.CreateVersionRequest;
+import io.sslstream.contracts.registry.ModelVersion;
+import io.sslstream.contracts.registry.Page;
+import io.sslstream.contracts.registry.Sha256;
+import io.sslstream.registry.config.RegistryConfig;
+import io.sslstream.registry.messaging.OutboxRelay;
+import io.sslstream.registry.store.BlobRejectedException;
+import io.sslstream.registry.store.BlobStore;
+import io.sslstream.registry.store.EvaluationStore;
+import io.sslstream.registry.store.Jdbc;
+import io.sslstream.registry.store.OutboxStore;
+import io.sslstream.registry.store.VersionStore;
+import io.sslstream.registry.store.VersionStore.VersionRow;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * The registry's operations: validation, the transactions that keep versions and their events together, and
+ * the meters. The REST resources only translate HTTP to these calls.
+ */
+@ApplicationScoped
+public class CheckpointRegistry {
+
+    /** Concurrent creators of one model collide on the version number; each retry sees the winner's row. */
+    private static final int CREATE_ATTEMPTS = 10;
+
+    private final BlobStore blobs;
+    private final Jdbc jdbc;
+    private final VersionStore versions;
+    private final EvaluationStore evaluations;
+    private final OutboxStore outbox;
+    private final OutboxRelay relay;
+    private final RegistryMetrics metrics;
+    private final RegistryConfig config;
+
+    public CheckpointRegistry(BlobStore blobs, Jdbc jdbc, VersionStore versions, EvaluationStore evaluations,
+                              OutboxStore outbox, OutboxRelay relay, RegistryMetrics metrics, RegistryConfig config) {
+        this.blobs = blobs;
+        this.jdbc = jdbc;
+        this.versions = versions;
+        this.evaluations = evaluations;
+        this.outbox = outbox;
+        this.relay = relay;
+        this.metrics = metrics;
+        this.config = config;
+    }
+
+    // ---- blobs
+
+    /**
+     * Stores an uploaded blob after verifying its digest and size.
+     *
+     * @param declaredLength the request's Content-Length, or {@code null} for a chunked upload
+     */
+    public BlobStore.Stored putBlob(String sha256, Long declaredLength, InputStream body) throws IOException {
+        long max = config.maxUploadBytes().asLongValue();
+        if (!Sha256.isValid(sha256)) {
+            metrics.uploadRejected("invalid-digest");
+            throw invalidDigest(sha256);
+        }
+        if (declaredLength != null && declaredLength > max) {
+            metrics.uploadRejected(BlobRejectedException.TOO_LARGE);
+            throw tooLarge("Content-Length " + declaredLength + " exceeds the upload limit of " + max + " bytes");
+        }
+        try {
+            BlobStore.Stored stored = blobs.put(sha256, body, max);
+            if (stored.created()) {
+                metrics.blobStored(stored.info().size());
+                Log.infof("Stored blob %s (%d bytes)", sha256, stored.info().size());
+            }
+            return stored;
+        } catch (BlobRejectedException e) {
+            metrics.uploadRejected(e.reason());
+            if (BlobRejectedException.TOO_LARGE.equals(e.reason())) {
+                throw tooLarge(e.getMessage());
+            }
+            throw ApiProblem.badRequest(e.reason(), "Digest mismatch", e.getMessage());
+        }
+    }
+
+    /** The stored blob's file; 404 problem if unknown. */
+    public Path blob(String sha256) {
+        if (!Sha256.isValid(sha256)) {
+            throw invalidDigest(sha256);
+        }
+        return blobs.find(sha256).orElseThrow(() -> ApiProblem.notFound("blob-not-found", "Blob not found",
+                "no blob with sha256 " + sha256));
+    }
+
+    // ---- versions
+
+    /**
+     * Creates the next version of {@code model} and, in the same transaction, its {@link CheckpointPublished}
+     * outbox event; then asks the relay to publish it.
+     */
+    public ModelVersion createVersion(String model, CreateVersionRequest request) {
+        ModelNames.require(model);
+        if (request == null) {
+            throw ApiProblem.badRequest("missing-body", "Missing request body", "a CreateVersionRequest JSON body is required");
+        }
+        String sha = request.weightsSha256();
+        if (!Sha256.isValid(sha)) {
+            throw ApiProblem.badRequest("invalid-digest", "Invalid SHA-256 digest",
+                    "weightsSha256 must be 64 lower-case hex characters, got: " + sha);
+        }
+        CheckpointManifest manifest = validManifest(model, request.manifest());
+        Path weights = blobs.find(sha).orElseThrow(() -> ApiProblem.unprocessable("unknown-blob", "Unknown weights blob",
+                "no blob with sha256 " + sha + ": upload it with PUT /api/v1/blobs/sha256/" + sha + " first"));
+        long size = fileSize(weights);
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
+
+        int version;
+        try {
+            version = jdbc.inTransactionRetrying("create a version of " + model, CREATE_ATTEMPTS, c -> {
+                long modelId = versions.ensureModel(c, model, now);
+                int next = versions.nextVersion(c, modelId);
+                versions.insert(c, modelId, next, manifest, sha, size, request.tags(), now);
+                CheckpointPublished event = new CheckpointPublished(CheckpointPublished.SCHEMA_VERSION, UUID.randomUUID(),
+                        now, model, next, manifest.runId(), manifest.method(), manifest.architecture().name(),
+                        manifest.step(), manifest.samplesSeen(), sha, size);
+                outbox.add(c, Topics.CHECKPOINTS, model, Json.writeString(event), now);
+                return next;
+            });
+        } catch (Jdbc.ContendedException e) {
+            throw new ApiProblem(503, "version-contention", "Too many concurrent versions",
+                    "could not allocate a version number of " + model + ": " + e.getMessage() + "; retry");
+        }
+        metrics.versionCreated(model);
+        Log.infof("Created %s version %d (run %s, step %d, weights %s)", model, version, manifest.runId(), manifest.step(), sha);
+        relay.poke();
+        return version(model, version);
+    }
+
+    /** A version with its evaluations, oldest first. */
+    public ModelVersion version(String model, int version) {
+        ModelNames.require(model);
+        return jdbc.read("read " + model + " version " + version, c -> {
+            VersionRow row = versions.find(c, model, version).orElseThrow(() -> versionNotFound(model, version));
+            return row.toApi(evaluations.forVersions(c, List.of(row.id())).getOrDefault(row.id(), List.of()));
+        });
+    }
+
+    /** A page of versions, newest first; a model without versions has an empty listing. */
+    public Page<ModelVersion> versions(String model, int offset, int limit) {
+        ModelNames.require(model);
+        if (offset < 0) {
+            throw ApiProblem.badRequest("invalid-paging", "Invalid paging", "offset must be >= 0, got " + offset);
+        }
+        if (limit < 1 || limit > config.maxPageSize()) {
+            throw ApiProblem.badRequest("invalid-paging", "Invalid paging",
+                    "limit must be in [1, " + config.maxPageSize() + "], got " + limit);
+        }
+        return jdbc.read("list versions of " + model, c -> {
+            long total = versions.count(c, model);
+            List<VersionRow> rows = versions.page(c, model, offset, limit);
+            Map<Long, List<EvaluationCompleted>> evals = evaluations.forVersions(c, rows.stream().map(VersionRow::id).toList());
+            List<ModelVersion> items = rows.stream().map(r -> r.toApi(evals.getOrDefault(r.id(), List.of()))).toList();
+            return new Page<>(items, offset, limit, total);
+        });
+    }
+
+    public List<ModelSummary> models() {
+        return jdbc.read("list models", versions::models);
+    }
+
+    // ---- evaluations
+
+    /**
+     * Stores an evaluation with its version, once per event id.
+     *
+     * @return true if stored now, false if this event id was stored before
+     */
+    public boolean addEvaluation(String model, int version, EvaluationCompleted evaluation) {
+        ModelNames.require(model);
+        if (evaluation == null) {
+            throw ApiProblem.badRequest("missing-body", "Missing request body", "an EvaluationCompleted JSON body is required");
+        }
+        if (!model.equals(evaluation.modelName()) || version != evaluation.version()) {
+            throw ApiProblem.unprocessable("evaluation-mismatch", "Evaluation of another version",
+                    "the body is an evaluation of " + evaluation.modelName() + " version " + evaluation.version()
+                            + ", posted to " + model + " version " + version);
+        }
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
+        // a concurrent post of the same event loses on the event id's unique key; its retry finds the winner's row
+        return jdbc.inTransactionRetrying("store evaluation " + evaluation.eventId(), 3, c -> {
+            VersionRow row = versions.find(c, model, version).orElseThrow(() -> versionNotFound(model, version));
+            var stored = evaluations.findByEventId(c, evaluation.eventId());
+            if (stored.isPresent()) {
+                if (stored.get().versionId() != row.id()) {
+                    throw ApiProblem.conflict("evaluation-event-reused", "Event id already used",
+                            "event " + evaluation.eventId() + " is stored with another version");
+                }
+                return false;
+            }
+            if (evaluation.weightsSha256() != null && !evaluation.weightsSha256().equals(row.weightsSha256())) {
+                throw ApiProblem.unprocessable("evaluation-mismatch", "Evaluation of other weights",
+                        "the evaluation is of weights " + evaluation.weightsSha256() + " but " + model + " version "
+                                + version + " has weights " + row.weightsSha256());
+            }
+            evaluations.insert(c, row.id(), evaluation, now);
+            return true;
+        });
+    }
+
+    // ---- validation
+
+    private static CheckpointManifest validManifest(String model, CheckpointManifest manifest) {
+        if (manifest == null) {
+            throw ApiProblem.badRequest("missing-manifest", "Missing manifest", "the request has no manifest");
+        }
+        if (!model.equals(manifest.modelName())) {
+            throw ApiProblem.unprocessable("manifest-mismatch", "Manifest of another model",
+                    "manifest.modelName is '" + manifest.modelName() + "' but the version is posted to model '" + model + "'");
+        }
+        requireLength("manifest.runId", manifest.runId(), 256);
+        requireLength("manifest.method", manifest.method(), 64);
+        requireLength("manifest.architecture.name", manifest.architecture().name(), 128);
+        if (manifest.step() < 0 || manifest.samplesSeen() < 0) {
+            throw ApiProblem.badRequest("invalid-manifest", "Invalid manifest",
+                    "step and samplesSeen must be >= 0, got " + manifest.step() + " and " + manifest.samplesSeen());
+        }
+        return manifest;
+    }
+
+    private static void requireLength(String field, String value, int max) {
+        if (value.isBlank() || value.length() > max) {
+            throw ApiProblem.badRequest("invalid-manifest", "Invalid manifest",
+                    field + " must have 1 to " + max + " non-blank characters, got " + value.length());
+        }
+    }
+
+    private static ApiProblem invalidDigest(String sha256) {
+        return ApiProblem.badRequest("invalid-digest", "Invalid SHA-256 digest",
+                "sha256 must be 64 lower-case hex characters, got: " + sha256);
+    }
+
+    private static ApiProblem tooLarge(String detail) {
+        return new ApiProblem(413, BlobRejectedException.TOO_LARGE, "Upload too large", detail);
+    }
+
+    private static ApiProblem versionNotFound(String model, int version) {
+        return ApiProblem.notFound("version-not-found", "Version not found", "model " + model + " has no version " + version);
+    }
+
+    private static long fileSize(Path file) {
+        try {
+            return Files.size(file);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read the size of " + file, e);
+        }
+    }
+}

@@ -1,0 +1,116 @@
+package io.sslstream.registry.store;
+
+import io.quarkus.logging.Log;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.SQLException;
+
+/**
+ * Plain JDBC on the pooled datasource: one connection per unit of work, local transactions committed here.
+ * Only this class opens connections, so every transaction boundary in the registry is one of these calls.
+ */
+@ApplicationScoped
+public class Jdbc {
+
+    /** Unique-key violation, the same state in H2 and PostgreSQL. */
+    static final String UNIQUE_VIOLATION = "23505";
+    /** Serialization failure, the same state in H2 and PostgreSQL. */
+    static final String SERIALIZATION_FAILURE = "40001";
+
+    private final DataSource dataSource;
+
+    public Jdbc(DataSource dataSource) {
+        this.dataSource = dataSource;
+    }
+
+    /** A unit of work on one connection. */
+    @FunctionalInterface
+    public interface Work<T> {
+        T run(Connection connection) throws SQLException;
+    }
+
+    /** Runs {@code work} on an auto-commit connection (each statement is its own transaction). */
+    public <T> T read(String what, Work<T> work) {
+        try (Connection c = dataSource.getConnection()) {
+            return work.run(c);
+        } catch (SQLException e) {
+            throw new StoreException(what + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** Runs {@code work} in one transaction: committed if it returns, rolled back if it throws. */
+    public <T> T inTransaction(String what, Work<T> work) {
+        try {
+            return attempt(work);
+        } catch (SQLException e) {
+            throw new StoreException(what + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * As {@link #inTransaction}, retried from the start when it loses a race on a unique key (two writers picked
+     * the same version number, or created the same row) or on serialization. Retrying the whole transaction is
+     * what PostgreSQL requires: after an error the rest of its transaction is void.
+     *
+     * @throws ContendedException when every attempt lost
+     */
+    public <T> T inTransactionRetrying(String what, int attempts, Work<T> work) {
+        for (int i = 1; ; i++) {
+            try {
+                return attempt(work);
+            } catch (SQLException e) {
+                if (!isContention(e)) {
+                    throw new StoreException(what + " failed: " + e.getMessage(), e);
+                }
+                if (i >= attempts) {
+                    throw new ContendedException(what + " lost " + attempts + " races in a row: " + e.getMessage(), e);
+                }
+                Log.debugf("%s: attempt %d lost a race (%s), retrying", what, i, e.getSQLState());
+            }
+        }
+    }
+
+    private <T> T attempt(Work<T> work) throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            boolean autoCommit = c.getAutoCommit();
+            c.setAutoCommit(false);
+            try {
+                T result = work.run(c);
+                c.commit();
+                return result;
+            } catch (SQLException | RuntimeException e) {
+                rollbackQuietly(c, e);
+                throw e;
+            } finally {
+                c.setAutoCommit(autoCommit);
+            }
+        }
+    }
+
+    private static void rollbackQuietly(Connection c, Exception cause) {
+        try {
+            c.rollback();
+        } catch (SQLException e) {
+            cause.addSuppressed(e);
+        }
+    }
+
+    static boolean isContention(SQLException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLException s
+                    && (UNIQUE_VIOLATION.equals(s.getSQLState()) || SERIALIZATION_FAILURE.equals(s.getSQLState()))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Every attempt of a retried transaction lost a race; worth retrying later. */
+    public static final class ContendedException extends StoreException {
+        ContendedException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+}

@@ -1,0 +1,89 @@
+package io.sslstream.registry;
+
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.sslstream.contracts.events.EvaluationCompleted;
+import io.sslstream.contracts.registry.BlobInfo;
+import io.sslstream.contracts.registry.CreateVersionRequest;
+import io.sslstream.contracts.registry.ModelVersion;
+import io.sslstream.contracts.registry.Page;
+import io.sslstream.contracts.registry.RegistryClient;
+import io.sslstream.contracts.registry.RegistryException;
+import io.sslstream.contracts.registry.Sha256;
+import io.sslstream.kafka.KafkaTestResource;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The client the trainer and evaluator use, against this registry: proves that both sides agree on the API. */
+@QuarkusTest
+@QuarkusTestResource(value = KafkaTestResource.class, restrictToAnnotatedClass = false)
+class RegistryClientTest {
+
+    @TestHTTPResource("/")
+    URI base;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void trainerAndEvaluatorRoundTrip() throws Exception {
+        RegistryClient client = new RegistryClient(base, null, Duration.ofSeconds(30));
+        String model = TestData.uniqueModel("client");
+        Path weights = Files.write(dir.resolve("weights.bin"), TestData.randomBytes(1_500_000, 31));
+        String sha = Sha256.of(weights);
+
+        BlobInfo blob = client.putBlob(weights, sha);
+        ModelVersion created = client.createVersion(model,
+                new CreateVersionRequest(sha, TestData.manifest(model, 200, 0.5), Map.of("by", "client")));
+        Page<ModelVersion> page = client.listVersions(model, 0, 10);
+        Path downloaded = dir.resolve("downloaded.bin");
+        client.downloadWeights(model, created.version(), downloaded);
+        Path byDigest = dir.resolve("by-digest.bin");
+        client.downloadBlob(sha, byDigest);
+        EvaluationCompleted evaluation = TestData.evaluation(created, 0.84);
+        client.addEvaluation(model, created.version(), evaluation);
+        client.addEvaluation(model, created.version(), evaluation);
+
+        assertThat(blob).isEqualTo(new BlobInfo(sha, Files.size(weights)));
+        assertThat(created.version()).isEqualTo(1);
+        assertThat(created.aliases()).containsExactly("latest");
+        assertThat(page.items()).extracting(ModelVersion::version).containsExactly(1);
+        assertThat(Sha256.of(downloaded)).isEqualTo(sha);
+        assertThat(Sha256.of(byDigest)).isEqualTo(sha);
+        assertThat(client.getVersion(model, 1).evaluations()).containsExactly(evaluation);
+    }
+
+    @Test
+    void errorsCarryTheProblemDetail() throws Exception {
+        RegistryClient client = new RegistryClient(base, null, Duration.ofSeconds(30));
+        Path file = Files.write(dir.resolve("x.bin"), new byte[]{1, 2, 3});
+        String wrong = Sha256.of(new byte[]{4});
+        String actual = Sha256.of(file);
+
+        assertThatThrownBy(() -> client.putBlob(file, wrong))
+                .isInstanceOfSatisfying(RegistryException.class, e -> {
+                    assertThat(e.status()).isEqualTo(400);
+                    assertThat(e.isTransient()).isFalse();
+                    assertThat(e.getMessage()).contains(wrong).contains(actual);
+                });
+        assertThatThrownBy(() -> client.getVersion(TestData.uniqueModel("none"), 1))
+                .isInstanceOfSatisfying(RegistryException.class, e -> {
+                    assertThat(e.status()).isEqualTo(404);
+                    assertThat(e.getMessage()).contains("no version 1");
+                });
+        assertThatThrownBy(() -> client.downloadBlob("0".repeat(64), dir.resolve("none.bin")))
+                .isInstanceOfSatisfying(RegistryException.class, e -> assertThat(e.status()).isEqualTo(404));
+        assertThat(dir.resolve("none.bin")).doesNotExist();
+        assertThat(dir.resolve("none.bin.part")).doesNotExist();
+    }
+}

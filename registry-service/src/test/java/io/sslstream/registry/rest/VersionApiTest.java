@@ -1,0 +1,239 @@
+package io.sslstream.registry.rest;
+
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.sslstream.contracts.events.Json;
+import io.sslstream.contracts.registry.CreateVersionRequest;
+import io.sslstream.contracts.registry.ModelVersion;
+import io.sslstream.contracts.registry.Page;
+import io.sslstream.contracts.registry.Sha256;
+import io.sslstream.kafka.KafkaTestResource;
+import io.sslstream.registry.TestData;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.IntStream;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.endsWith;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+
+@QuarkusTest
+@QuarkusTestResource(value = KafkaTestResource.class, restrictToAnnotatedClass = false)
+class VersionApiTest {
+
+    @Test
+    void createdVersionIsLatestAndReadable() {
+        String model = TestData.uniqueModel("create");
+        String sha = TestData.uploadBlob(TestData.randomBytes(2048, 21));
+        var manifest = TestData.manifest(model, 100, 0.25);
+
+        byte[] body = given().contentType(ContentType.JSON)
+                .body(Json.write(new CreateVersionRequest(sha, manifest, Map.of("stage", "test"))))
+                .when().post("/api/v1/models/" + model + "/versions")
+                .then().statusCode(201)
+                .header("Location", endsWith("/api/v1/models/" + model + "/versions/1"))
+                .extract().asByteArray();
+        ModelVersion created = Json.read(body, ModelVersion.class);
+        ModelVersion read = get(model, 1);
+
+        assertThat(created.version()).isEqualTo(1);
+        assertThat(read).isEqualTo(created);
+        assertThat(read.aliases()).containsExactly("latest");
+        assertThat(read.weightsSha256()).isEqualTo(sha);
+        assertThat(read.weightsSize()).isEqualTo(2048);
+        assertThat(read.runId()).isEqualTo(manifest.runId());
+        assertThat(read.method()).isEqualTo("simclr");
+        assertThat(read.architecture()).isEqualTo("small-cnn");
+        assertThat(read.step()).isEqualTo(100);
+        assertThat(read.samplesSeen()).isEqualTo(100 * 256);
+        assertThat(read.loss()).isEqualTo(0.25);
+        assertThat(read.tags()).containsEntry("stage", "test");
+        assertThat(read.manifest()).isEqualTo(manifest);
+        assertThat(read.evaluations()).isEmpty();
+    }
+
+    @Test
+    void successiveVersionsAreNumberedAndListedNewestFirst() {
+        String model = TestData.uniqueModel("list");
+        List<Integer> numbers = IntStream.rangeClosed(1, 3).mapToObj(step -> TestData.createVersion(model, step).version()).toList();
+
+        Page<ModelVersion> all = list(model, 0, 50);
+        Page<ModelVersion> second = list(model, 1, 1);
+
+        assertThat(numbers).containsExactly(1, 2, 3);
+        assertThat(all.total()).isEqualTo(3);
+        assertThat(all.items()).extracting(ModelVersion::version).containsExactly(3, 2, 1);
+        assertThat(all.items()).extracting(ModelVersion::aliases).containsExactly(List.of("latest"), List.of(), List.of());
+        assertThat(second.items()).extracting(ModelVersion::version).containsExactly(2);
+        assertThat(second.offset()).isEqualTo(1);
+        assertThat(second.limit()).isEqualTo(1);
+        assertThat(second.total()).isEqualTo(3);
+        assertThat(get(model, 1).aliases()).isEmpty();
+    }
+
+    @Test
+    void concurrentCreatesGetDistinctConsecutiveNumbers() throws Exception {
+        String model = TestData.uniqueModel("race");
+        ExecutorService pool = Executors.newFixedThreadPool(6);
+        try {
+            List<Callable<Integer>> creates = IntStream.rangeClosed(1, 6)
+                    .<Callable<Integer>>mapToObj(step -> () -> TestData.createVersion(model, step).version()).toList();
+            List<Integer> numbers = pool.invokeAll(creates).stream().map(VersionApiTest::join).toList();
+
+            assertThat(numbers).containsExactlyInAnyOrder(1, 2, 3, 4, 5, 6);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void modelsAreListedWithTheirVersionCounts() {
+        String model = TestData.uniqueModel("count");
+        TestData.createVersion(model, 1);
+        TestData.createVersion(model, 2);
+
+        given().when().get("/api/v1/models")
+                .then().statusCode(200)
+                .body("find { it.name == '" + model + "' }.versions", equalTo(2))
+                .body("find { it.name == '" + model + "' }.latestVersion", equalTo(2));
+    }
+
+    @Test
+    void weightsOfAVersionAreItsBlob() {
+        String model = TestData.uniqueModel("weights");
+        ModelVersion v = TestData.createVersion(model, 7);
+
+        byte[] weights = given().when().get("/api/v1/models/" + model + "/versions/1/weights")
+                .then().statusCode(200)
+                .header("ETag", "\"" + v.weightsSha256() + "\"")
+                .extract().asByteArray();
+
+        assertThat(Sha256.of(weights)).isEqualTo(v.weightsSha256());
+    }
+
+    @Test
+    void unknownBlobIsRefused() {
+        String model = TestData.uniqueModel("noblob");
+        String missing = "ab".repeat(32);
+
+        post(model, new CreateVersionRequest(missing, TestData.manifest(model, 1, 1.0), null))
+                .then().statusCode(422)
+                .contentType("application/problem+json")
+                .body("type", equalTo("urn:sslstream:registry:problem:unknown-blob"))
+                .body("detail", containsString(missing));
+    }
+
+    @Test
+    void badModelNameIs400() {
+        String sha = TestData.uploadBlob(TestData.randomBytes(100, 22));
+        for (String bad : List.of("Upper", "-dash", "a..b")) {
+            post(bad, new CreateVersionRequest(sha, TestData.manifest(bad, 1, 1.0), null))
+                    .then().statusCode(400)
+                    .contentType("application/problem+json")
+                    .body("type", equalTo("urn:sslstream:registry:problem:invalid-model-name"))
+                    .body("detail", containsString(bad));
+        }
+        given().when().get("/api/v1/models/Upper/versions").then().statusCode(400);
+    }
+
+    @Test
+    void manifestMustBePresentAndOfThisModel() {
+        String model = TestData.uniqueModel("manifest");
+        String sha = TestData.uploadBlob(TestData.randomBytes(100, 23));
+
+        post(model, new CreateVersionRequest(sha, null, null))
+                .then().statusCode(400).body("detail", containsString("manifest"));
+        post(model, new CreateVersionRequest(sha, TestData.manifest("other-model", 1, 1.0), null))
+                .then().statusCode(422)
+                .body("detail", containsString("other-model"))
+                .body("detail", containsString(model));
+    }
+
+    @Test
+    void malformedJsonIs400NamingTheProblem() {
+        String model = TestData.uniqueModel("json");
+
+        given().contentType(ContentType.JSON).body("{\"weightsSha256\": ")
+                .when().post("/api/v1/models/" + model + "/versions")
+                .then().statusCode(400)
+                .contentType("application/problem+json")
+                .body("title", equalTo("Malformed JSON body"))
+                .body("detail", containsString("line 1"));
+
+        // valid JSON, but the manifest misses required fields: its record refuses to be built
+        given().contentType(ContentType.JSON)
+                .body("{\"weightsSha256\": \"" + "ab".repeat(32) + "\", \"manifest\": {\"modelName\": \"" + model + "\"}}")
+                .when().post("/api/v1/models/" + model + "/versions")
+                .then().statusCode(400)
+                .contentType("application/problem+json")
+                .body("detail", containsString("manifest"));
+    }
+
+    @Test
+    void unknownVersionIs404AndNonNumericVersionIs400() {
+        String model = TestData.uniqueModel("missing");
+        TestData.createVersion(model, 1);
+
+        given().when().get("/api/v1/models/" + model + "/versions/2")
+                .then().statusCode(404).contentType("application/problem+json")
+                .body("detail", containsString("no version 2"));
+        given().when().get("/api/v1/models/" + model + "/versions/latest")
+                .then().statusCode(400).body("detail", containsString("version"));
+        given().when().get("/api/v1/models/" + model + "/versions?limit=0")
+                .then().statusCode(400).body("detail", containsString("limit"));
+    }
+
+    @Test
+    void unknownPathIsAProblemToo() {
+        given().when().get("/api/v1/nothing-here")
+                .then().statusCode(404)
+                .contentType("application/problem+json")
+                .body("status", equalTo(404));
+    }
+
+    @Test
+    void openApiDocumentsTheVersionsEndpoint() {
+        given().accept("application/json").when().get("/q/openapi")
+                .then().statusCode(200)
+                .body("paths.keySet()", hasItem("/api/v1/models/{name}/versions"));
+    }
+
+    private static io.restassured.response.Response post(String model, CreateVersionRequest request) {
+        return given().contentType(ContentType.JSON).body(Json.write(request))
+                .when().post("/api/v1/models/" + model + "/versions");
+    }
+
+    private static ModelVersion get(String model, int version) {
+        return Json.read(given().when().get("/api/v1/models/" + model + "/versions/" + version)
+                .then().statusCode(200).extract().asByteArray(), ModelVersion.class);
+    }
+
+    private static Page<ModelVersion> list(String model, int offset, int limit) {
+        byte[] body = given().when().get("/api/v1/models/" + model + "/versions?offset=" + offset + "&limit=" + limit)
+                .then().statusCode(200).extract().asByteArray();
+        try {
+            return Json.MAPPER.readValue(body, new com.fasterxml.jackson.core.type.TypeReference<>() {
+            });
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private static <T> T join(Future<T> f) {
+        try {
+            return f.get();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
