@@ -49,7 +49,7 @@ public final class FeatureExtractor {
             for (int i = start; i < end; i++) {
                 batch.add(images.apply(i));
             }
-            try (NDManager step = manager.newSubManager()) {
+            try (NDManager step = manager.newSubManager(); NoGrad ignored = NoGrad.enter()) {
                 NDArray x = batch.toNDArray(step); // (B, C, H, W)
                 NDArray f = encoder.forward(params, new NDList(x), false).singletonOrThrow(); // (B, D)
                 int d = (int) f.getShape().get(1);

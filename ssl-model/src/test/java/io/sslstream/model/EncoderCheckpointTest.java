@@ -74,6 +74,25 @@ class EncoderCheckpointTest {
     }
 
     @Test
+    void parametersOfAnotherWidthAreRefused(@TempDir Path dir) throws IOException {
+        Path archive = dir.resolve("wide.zip");
+        CheckpointManifest.Architecture wide = new CheckpointManifest.Architecture(Encoders.SMALL_CNN,
+                Map.of("widths", List.of(8, 16), "strides", List.of(1, 2)));
+        CheckpointManifest.Architecture narrow = new CheckpointManifest.Architecture(Encoders.SMALL_CNN,
+                Map.of("widths", List.of(8, 8), "strides", List.of(1, 2)));
+        try (NDManager m = Engines.pytorch().newBaseManager()) {
+            Block enc = Encoders.create(wide);
+            enc.initialize(m, DataType.FLOAT32, new Shape(1, 1, 28, 28));
+            CheckpointArchive.write(archive, manifest(), Map.of(CheckpointArchive.ENCODER, enc), Map.of());
+            Block other = Encoders.create(narrow);
+            other.initialize(m, DataType.FLOAT32, new Shape(1, 1, 28, 28));
+            assertThatThrownBy(() -> CheckpointArchive.loadParameters(archive, CheckpointArchive.ENCODER, other, m))
+                    .isInstanceOf(IOException.class)
+                    .hasMessageContaining("has shape (16, 8, 3, 3), the architecture declares (8, 8, 3, 3)");
+        }
+    }
+
+    @Test
     void aCorruptArchiveIsExplained(@TempDir Path dir) throws IOException {
         Path junk = dir.resolve("junk.zip");
         Files.writeString(junk, "not a zip");

@@ -2,6 +2,7 @@ package io.sslstream.model.checkpoint;
 
 import ai.djl.MalformedModelException;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import io.sslstream.contracts.checkpoint.CheckpointManifest;
 import io.sslstream.contracts.events.Json;
@@ -65,8 +66,30 @@ public final class CheckpointArchive {
         return Json.read(readEntry(file, MANIFEST), CheckpointManifest.class);
     }
 
-    /** Loads an entry's parameters into an initialised block of the same architecture. */
+    /**
+     * Loads an entry's parameters into an initialised block of the same architecture. DJL replaces each
+     * parameter by the stored array whatever its shape, so the shapes are compared here: a checkpoint of
+     * another width is refused instead of silently running as the declared architecture.
+     */
     public static void loadParameters(Path file, String entry, Block block, NDManager manager) throws IOException {
+        Map<String, Shape> declared = shapes(block);
+        readParameters(file, entry, block, manager);
+        Map<String, Shape> loaded = shapes(block);
+        for (Map.Entry<String, Shape> e : declared.entrySet()) {
+            if (!e.getValue().equals(loaded.get(e.getKey()))) {
+                throw new IOException("'" + entry + "' in " + file + ": parameter " + e.getKey() + " has shape "
+                        + loaded.get(e.getKey()) + ", the architecture declares " + e.getValue());
+            }
+        }
+    }
+
+    private static Map<String, Shape> shapes(Block block) {
+        Map<String, Shape> out = new LinkedHashMap<>();
+        block.getParameters().forEach(p -> out.put(p.getKey(), p.getValue().getArray().getShape()));
+        return out;
+    }
+
+    private static void readParameters(Path file, String entry, Block block, NDManager manager) throws IOException {
         try (ZipFile zip = new ZipFile(file.toFile())) {
             ZipEntry e = zip.getEntry(entry);
             if (e == null) {

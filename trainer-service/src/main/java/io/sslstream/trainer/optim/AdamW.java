@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Parameter;
 import ai.djl.util.Pair;
 import ai.djl.util.PairList;
+import io.sslstream.model.NoGrad;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -14,9 +15,9 @@ import java.util.List;
  * and beta are not decayed). The moment estimates are arrays this class owns, so that they can be saved
  * with a checkpoint (DJL's own optimizers keep theirs private).
  *
- * <p>Call {@link #step} after the gradient collector is closed (PyTorch forbids in-place updates of leaf
- * tensors while grad mode is on). It zeroes the gradients it consumed, since the PyTorch engine
- * accumulates them.
+ * <p>Call {@link #step} after the backward pass; it updates in place under {@link NoGrad} (PyTorch forbids
+ * in-place updates of leaf tensors while recording) and zeroes the gradients it consumed, since the PyTorch
+ * engine accumulates them.
  */
 public final class AdamW implements AutoCloseable {
 
@@ -60,6 +61,12 @@ public final class AdamW implements AutoCloseable {
 
     /** One update with learning rate {@code lr}; the step's temporaries belong to the caller's scope. */
     public void step(double lr) {
+        try (NoGrad ignored = NoGrad.enter()) {
+            update(lr);
+        }
+    }
+
+    private void update(double lr) {
         t++;
         double bc1 = 1 - Math.pow(beta1, t);
         double bc2 = 1 - Math.pow(beta2, t);

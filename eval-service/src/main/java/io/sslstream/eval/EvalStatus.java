@@ -1,0 +1,55 @@
+package io.sslstream.eval;
+
+import io.sslstream.contracts.events.ProtocolResult;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * What the evaluator is doing, as {@code GET /api/v1/status} shows it.
+ *
+ * @param dataset     evaluation dataset
+ * @param trainItems  labelled train images used
+ * @param testItems   test images used
+ * @param device      where it computes
+ * @param protocols   protocols run on every checkpoint
+ * @param registry    registry base URL
+ * @param current     the version being evaluated, or null
+ * @param seen        versions announced to this process, newest first, with what became of them
+ * @param recent      evaluations done by this process, newest first
+ * @param baselines   raw-pixel results (empty until the first evaluation computed them)
+ * @param assignments partition assignments of the checkpoint consumer (1 unless the group rebalanced)
+ */
+public record EvalStatus(String dataset, int trainItems, int testItems, String device, List<String> protocols, String registry,
+                         Seen current, List<Seen> seen, List<Done> recent, List<ProtocolResult> baselines, int assignments) {
+
+    /**
+     * A version announced on {@code ssl.checkpoints}.
+     *
+     * @param model      model name
+     * @param version    version
+     * @param eventId    the announcement's event id
+     * @param receivedAt when this process received it
+     * @param state      {@code evaluating}, {@code succeeded}, {@code failed}, {@code skipped} or {@code nacked}
+     * @param detail     why it was skipped, failed or nacked, else null
+     */
+    public record Seen(String model, int version, UUID eventId, Instant receivedAt, String state, String detail) {
+    }
+
+    /**
+     * One finished evaluation.
+     *
+     * @param model         model name
+     * @param version       version
+     * @param status        {@code succeeded} or {@code failed}
+     * @param failureReason why it failed, else null
+     * @param accuracies    accuracy by {@code featureSet/protocol}
+     * @param seconds       event receipt to stored
+     * @param finishedAt    when it was stored
+     */
+    public record Done(String model, int version, String status, String failureReason, Map<String, Double> accuracies,
+                       double seconds, Instant finishedAt) {
+    }
+}

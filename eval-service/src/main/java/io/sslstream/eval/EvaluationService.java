@@ -1,0 +1,251 @@
+package io.sslstream.eval;
+
+import io.quarkus.logging.Log;
+import io.sslstream.contracts.events.CheckpointPublished;
+import io.sslstream.contracts.events.EvaluationCompleted;
+import io.sslstream.contracts.events.ProtocolResult;
+import io.sslstream.contracts.registry.ModelVersion;
+import io.sslstream.contracts.registry.RegistryException;
+import io.sslstream.contracts.registry.Sha256;
+import io.sslstream.eval.config.EvalConfig;
+import io.sslstream.eval.messaging.EvaluationPublisher;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/**
+ * The evaluation of one announced checkpoint, end to end: skip it when the registry already holds a succeeded
+ * evaluation of the version on this dataset; download the weights and verify their SHA-256; rebuild the encoder;
+ * extract frozen features; run the protocols on them (the raw-pixel baseline alongside); store the result with the
+ * version in the registry; publish it on {@code ssl.evaluations}.
+ *
+ * <p>A checkpoint that cannot be evaluated (not found, wrong checksum, unreadable, unknown architecture, shape
+ * mismatch) becomes a {@code failed} evaluation with the reason, stored and published like any other, so that it is
+ * not retried forever. Only a registry that stays unreachable through the retries ends in a
+ * {@link RegistryUnavailableException}, for the caller to nack.
+ */
+@ApplicationScoped
+public class EvaluationService {
+
+    @Inject
+    EvalConfig config;
+    @Inject
+    Evaluator evaluator;
+    @Inject
+    RegistryGateway registry;
+    @Inject
+    EvaluationPublisher publisher;
+    @Inject
+    EvalMetrics metrics;
+    @Inject
+    StatusBoard board;
+
+    /**
+     * Handles one announcement.
+     *
+     * @param receivedAt when the event was received (the reported seconds start there)
+     * @return the published evaluation, or empty when the version had been evaluated before
+     * @throws RegistryUnavailableException when the registry stayed unreachable
+     */
+    public Optional<EvaluationCompleted> handle(CheckpointPublished event, Instant receivedAt) {
+        board.received(event, receivedAt);
+        String dataset = evaluator.dataset().id();
+        try {
+            EvaluationCompleted done;
+            try {
+                Optional<EvaluationCompleted> before = storedEvaluation(event, dataset);
+                if (before.isPresent()) {
+                    String detail = "evaluation " + before.get().eventId() + " of " + before.get().timestamp() + " is stored";
+                    Log.infof("%s v%d already evaluated on %s (%s): skipped", event.modelName(), event.version(), dataset, detail);
+                    metrics.evaluation(EvalMetrics.SKIPPED);
+                    board.settled(event.eventId(), EvalMetrics.SKIPPED, detail);
+                    return Optional.empty();
+                }
+                done = completed(event, receivedAt, EvaluationCompleted.SUCCEEDED, null, evaluate(event));
+            } catch (EvaluationFailure f) {
+                Log.warnf("%s v%d cannot be evaluated: %s", event.modelName(), event.version(), f.getMessage());
+                done = completed(event, receivedAt, EvaluationCompleted.FAILED, f.getMessage(), List.of());
+            }
+            store(done);
+            publisher.publish(done);
+            record(done);
+            board.settled(event.eventId(), done.status(), done.failureReason());
+            board.finished(done);
+            return Optional.of(done);
+        } catch (RuntimeException e) {
+            board.settled(event.eventId(), "nacked", e.getMessage());
+            throw e;
+        }
+    }
+
+    private Optional<EvaluationCompleted> storedEvaluation(CheckpointPublished event, String dataset) {
+        ModelVersion v;
+        try {
+            v = registry.getVersion(event.modelName(), event.version());
+        } catch (RegistryException e) {
+            if (e.status() == 404) {
+                throw new EvaluationFailure("version " + event.version() + " of model " + event.modelName()
+                        + " is not in the registry (404): " + e.getMessage(), e);
+            }
+            throw new EvaluationFailure("the registry refused to describe " + event.modelName() + " v" + event.version() + " ("
+                    + e.status() + "): " + e.getMessage(), e);
+        }
+        return v.evaluations().stream()
+                .filter(e -> EvaluationCompleted.SUCCEEDED.equals(e.status()) && dataset.equals(e.dataset()))
+                .findFirst();
+    }
+
+    private List<ProtocolResult> evaluate(CheckpointPublished event) {
+        LabelledDataset ds = evaluator.dataset();
+        Path dir = workDir();
+        try {
+            Path weights = dir.resolve("weights.zip");
+            stage(event, "download", () -> {
+                download(event, weights);
+                return null;
+            });
+            verify(event, weights);
+            EncoderFeatures.Features features;
+            try (EncoderFeatures encoder = stage(event, "load", () -> EncoderFeatures.load(weights, ds, evaluator.device()))) {
+                features = stage(event, "features", () -> encoder.extract(ds, config.batchSize()));
+            }
+            List<ProtocolResult> results = new ArrayList<>(protocols("raw-pixel baseline",
+                    () -> evaluator.baselines(r -> logResult(event, r))));
+            results.addAll(protocols("protocols on the encoder's features",
+                    () -> evaluator.run(Evaluator.ENCODER, features.train(), features.test(), r -> {
+                        logResult(event, r);
+                        metrics.stage(r.protocol(), r.seconds());
+                    })));
+            return results;
+        } finally {
+            deleteRecursively(dir);
+        }
+    }
+
+    private void download(CheckpointPublished event, Path target) {
+        try {
+            registry.downloadWeights(event.modelName(), event.version(), target);
+        } catch (RegistryException e) {
+            if (e.status() == 404) {
+                throw new EvaluationFailure("the weights of " + event.modelName() + " v" + event.version()
+                        + " are not in the registry (404): " + e.getMessage(), e);
+            }
+            throw new EvaluationFailure("cannot download the weights of " + event.modelName() + " v" + event.version() + " ("
+                    + e.status() + "): " + e.getMessage(), e);
+        }
+    }
+
+    private static void verify(CheckpointPublished event, Path weights) {
+        String actual;
+        long size;
+        try {
+            actual = Sha256.of(weights);
+            size = Files.size(weights);
+        } catch (IOException e) {
+            throw new EvaluationFailure("cannot read the downloaded weights: " + e.getMessage(), e);
+        }
+        if (!actual.equalsIgnoreCase(event.weightsSha256())) {
+            throw new EvaluationFailure("checksum mismatch: the event announces weights with SHA-256 " + event.weightsSha256()
+                    + " (" + event.weightsSize() + " bytes), the registry served SHA-256 " + actual + " (" + size + " bytes)");
+        }
+    }
+
+    /** Runs protocols; an error in them (a bug, a native failure) fails this evaluation, not the stream. */
+    private static List<ProtocolResult> protocols(String what, Supplier<List<ProtocolResult>> run) {
+        try {
+            return run.get();
+        } catch (EvaluationFailure | RegistryUnavailableException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw new EvaluationFailure(what + " failed: " + e, e);
+        }
+    }
+
+    private <T> T stage(CheckpointPublished event, String name, Supplier<T> body) {
+        long t0 = System.nanoTime();
+        try {
+            T result = body.get();
+            Log.infof("%s v%d %s: %.1f s", event.modelName(), event.version(), name, (System.nanoTime() - t0) / 1e9);
+            return result;
+        } catch (EvaluationFailure | RegistryUnavailableException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw new EvaluationFailure("stage " + name + " failed: " + e, e);
+        } finally {
+            metrics.stage(name, (System.nanoTime() - t0) / 1e9);
+        }
+    }
+
+    private EvaluationCompleted completed(CheckpointPublished event, Instant receivedAt, String status, String reason,
+                                          List<ProtocolResult> results) {
+        Instant now = Instant.now();
+        double seconds = Duration.between(receivedAt, now).toNanos() / 1e9;
+        return new EvaluationCompleted(EvaluationCompleted.SCHEMA_VERSION, UUID.randomUUID(), now, event.modelName(),
+                event.version(), event.weightsSha256(), evaluator.dataset().id(), status, reason, results, seconds);
+    }
+
+    private void store(EvaluationCompleted done) {
+        try {
+            registry.addEvaluation(done);
+        } catch (RegistryException e) {
+            // e.g. a version the registry does not know: the result is still worth publishing
+            Log.warnf("the registry did not store the evaluation of %s v%d (%d): %s", done.modelName(), done.version(),
+                    e.status(), e.getMessage());
+        }
+    }
+
+    private void record(EvaluationCompleted done) {
+        metrics.evaluation(done.status());
+        metrics.duration(done.status(), done.seconds());
+        if (EvaluationCompleted.SUCCEEDED.equals(done.status())) {
+            metrics.accuracies(done.modelName(), done.results());
+            metrics.lastVersion(done.modelName(), done.version());
+            String summary = done.results().stream()
+                    .map(r -> r.featureSet() + " " + r.protocol() + " " + String.format("%.4f", r.accuracy()))
+                    .collect(Collectors.joining(", "));
+            Log.infof("evaluated %s v%d on %s in %.1f s: %s", done.modelName(), done.version(), done.dataset(), done.seconds(), summary);
+        } else {
+            Log.infof("recorded failed evaluation of %s v%d in %.1f s: %s", done.modelName(), done.version(), done.seconds(),
+                    done.failureReason());
+        }
+    }
+
+    private static void logResult(CheckpointPublished event, ProtocolResult r) {
+        Log.infof("%s v%d %s %s: accuracy %.4f (spread %.4f) in %.1f s", event.modelName(), event.version(), r.featureSet(),
+                r.protocol(), r.accuracy(), r.spread(), r.seconds());
+    }
+
+    private Path workDir() {
+        try {
+            Path base = config.workDir().orElse(Path.of(System.getProperty("java.io.tmpdir")));
+            Files.createDirectories(base);
+            return Files.createTempDirectory(base, "eval-");
+        } catch (IOException e) {
+            // the machine, not the checkpoint, is at fault: let the event be retried elsewhere
+            throw new IllegalStateException("cannot create a work directory for the download: " + e.getMessage(), e);
+        }
+    }
+
+    private static void deleteRecursively(Path dir) {
+        try (Stream<Path> files = Files.walk(dir)) {
+            for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException e) {
+            Log.warnf("cannot delete %s: %s", dir, e.getMessage());
+        }
+    }
+}

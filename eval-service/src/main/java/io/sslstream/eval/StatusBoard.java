@@ -1,0 +1,80 @@
+package io.sslstream.eval;
+
+import io.sslstream.contracts.events.CheckpointPublished;
+import io.sslstream.contracts.events.EvaluationCompleted;
+import io.sslstream.contracts.events.ProtocolResult;
+import io.sslstream.eval.config.EvalConfig;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** The bounded history behind {@code GET /api/v1/status}: versions seen and evaluations done by this process. */
+@ApplicationScoped
+public class StatusBoard {
+
+    @Inject
+    EvalConfig config;
+    @Inject
+    Evaluator evaluator;
+
+    private final Deque<EvalStatus.Seen> seen = new ArrayDeque<>();
+    private final Deque<EvalStatus.Done> recent = new ArrayDeque<>();
+    private final AtomicInteger assignments = new AtomicInteger();
+    private EvalStatus.Seen current;
+
+    public synchronized void received(CheckpointPublished e, Instant at) {
+        current = new EvalStatus.Seen(e.modelName(), e.version(), e.eventId(), at, "evaluating", null);
+        push(seen, current);
+    }
+
+    /** Final state of the current event: {@code succeeded}, {@code failed}, {@code skipped} or {@code nacked}. */
+    public synchronized void settled(UUID eventId, String state, String detail) {
+        EvalStatus.Seen[] all = seen.toArray(new EvalStatus.Seen[0]);
+        seen.clear();
+        for (EvalStatus.Seen s : all) {
+            seen.addLast(s.eventId().equals(eventId) && "evaluating".equals(s.state())
+                    ? new EvalStatus.Seen(s.model(), s.version(), s.eventId(), s.receivedAt(), state, detail) : s);
+        }
+        if (current != null && current.eventId().equals(eventId)) {
+            current = null;
+        }
+    }
+
+    public synchronized void finished(EvaluationCompleted e) {
+        Map<String, Double> acc = new LinkedHashMap<>();
+        for (ProtocolResult r : e.results()) {
+            acc.put(r.featureSet() + "/" + r.protocol(), r.accuracy());
+        }
+        push(recent, new EvalStatus.Done(e.modelName(), e.version(), e.status(), e.failureReason(), acc, e.seconds(), e.timestamp()));
+    }
+
+    public void partitionsAssigned() {
+        assignments.incrementAndGet();
+    }
+
+    public int assignments() {
+        return assignments.get();
+    }
+
+    public synchronized EvalStatus snapshot() {
+        LabelledDataset ds = evaluator.dataset();
+        return new EvalStatus(ds.name(), ds.trainCount(), ds.testCount(), config.device(), config.protocols(),
+                evaluator.registryUrl(), current, List.copyOf(seen), List.copyOf(recent), evaluator.cachedBaselines(),
+                assignments.get());
+    }
+
+    private <T> void push(Deque<T> deque, T item) {
+        deque.addFirst(item);
+        while (deque.size() > Math.max(1, config.statusHistory())) {
+            deque.removeLast();
+        }
+    }
+}

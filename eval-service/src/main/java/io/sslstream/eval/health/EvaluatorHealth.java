@@ -1,0 +1,37 @@
+package io.sslstream.eval.health;
+
+import io.sslstream.eval.EvalStatus;
+import io.sslstream.eval.StatusBoard;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import org.eclipse.microprofile.health.HealthCheck;
+import org.eclipse.microprofile.health.HealthCheckResponse;
+import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
+import org.eclipse.microprofile.health.Readiness;
+
+/**
+ * Ready once the dataset is in memory (start-up fails otherwise), with what an operator checks first: the
+ * dataset, the registry and the last evaluation. Kafka's own checks come from the messaging extension.
+ */
+@Readiness
+@ApplicationScoped
+public class EvaluatorHealth implements HealthCheck {
+
+    @Inject
+    StatusBoard board;
+
+    @Override
+    public HealthCheckResponse call() {
+        EvalStatus s = board.snapshot();
+        HealthCheckResponseBuilder b = HealthCheckResponse.named("evaluator").up()
+                .withData("dataset", s.dataset())
+                .withData("trainItems", s.trainItems())
+                .withData("testItems", s.testItems())
+                .withData("registry", s.registry());
+        if (!s.recent().isEmpty()) {
+            EvalStatus.Done last = s.recent().get(0);
+            b.withData("last", last.model() + " v" + last.version() + " " + last.status());
+        }
+        return b.build();
+    }
+}

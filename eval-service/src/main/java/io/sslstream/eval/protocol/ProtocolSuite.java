@@ -1,0 +1,196 @@
+package io.sslstream.eval.protocol;
+
+import ai.djl.Device;
+import ai.djl.ndarray.types.DataType;
+import io.sslstream.contracts.events.ProtocolResult;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * Runs a list of protocols on one feature set (train and test features with their labels) and returns one
+ * {@link ProtocolResult} per protocol with its parameters, so that every number can be reproduced.
+ *
+ * <p>The linear protocols share one {@link Standardizer} fitted on the whole train split (as the peer does for its
+ * few-label probe too: features need no labels, so their statistics are no leak of labels).
+ */
+public final class ProtocolSuite {
+
+    /** Keys of {@link ProtocolResult#params()}. */
+    public static final class Params {
+        public static final String K = "k";
+        public static final String TEMPERATURE = "temperature";
+        public static final String WEIGHT_DECAY = "wd";
+        public static final String ITERATIONS = "iterations";
+        public static final String EVALUATIONS = "evaluations";
+        public static final String MAX_ITERATIONS = "max_iterations";
+        public static final String HISTORY = "history";
+        public static final String STOP = "stop";
+        public static final String OBJECTIVE = "objective";
+        public static final String LABELS_PER_CLASS = "labels_per_class";
+        public static final String SEEDS = "seeds";
+        public static final String ACCURACIES = "accuracies";
+        public static final String TRAIN_SIZE = "train_size";
+        public static final String TEST_SIZE = "test_size";
+        public static final String DIM = "dim";
+        public static final String CLASSES = "classes";
+        public static final String STANDARDISED = "standardised";
+
+        private Params() {
+        }
+    }
+
+    /**
+     * @param weightDecay   {@code wd} of the linear probes
+     * @param lbfgs         optimiser settings of the linear probes
+     * @param fewLabelSeeds seeds of the {@code linear@N} draws (the spread is over these)
+     * @param knnChunkRows  test rows per similarity block
+     * @param device        where libtorch computes
+     * @param minStd        clamp of the standardisation
+     */
+    public record Settings(double weightDecay, Lbfgs.Options lbfgs, List<Long> fewLabelSeeds, int knnChunkRows, Device device,
+                           double minStd) {
+        public Settings {
+            fewLabelSeeds = List.copyOf(fewLabelSeeds);
+            if (fewLabelSeeds.isEmpty()) {
+                throw new IllegalArgumentException("linear@N needs at least one seed");
+            }
+        }
+
+        /** The peer's settings: wd 1e-4, 300 L-BFGS iterations, seeds 0, 1, 2, blocks of 1,000 test rows, CPU. */
+        public static Settings defaults() {
+            return new Settings(1e-4, Lbfgs.Options.defaults(), List.of(0L, 1L, 2L), 1000, Device.cpu(), Standardizer.DEFAULT_MIN_STD);
+        }
+    }
+
+    private final Settings settings;
+
+    public ProtocolSuite(Settings settings) {
+        this.settings = settings;
+    }
+
+    /**
+     * Runs {@code specs} in order.
+     *
+     * @param featureSet  reported feature set, e.g. {@code encoder} or {@code raw-pixels}
+     * @param onEach      called with each result as soon as it is known (logging, metrics)
+     */
+    public List<ProtocolResult> run(List<ProtocolSpec> specs, String featureSet, FeatureMatrix train, int[] trainLabels,
+                                    FeatureMatrix test, int[] testLabels, Consumer<ProtocolResult> onEach) {
+        if (train.rows() != trainLabels.length) {
+            throw new IllegalArgumentException(train.rows() + " train rows but " + trainLabels.length + " train labels");
+        }
+        if (test.rows() != testLabels.length) {
+            throw new IllegalArgumentException(test.rows() + " test rows but " + testLabels.length + " test labels");
+        }
+        if (train.cols() != test.cols()) {
+            throw new IllegalArgumentException("train features have " + train.cols() + " dimensions, test features " + test.cols());
+        }
+        int classes = 0;
+        for (int y : trainLabels) {
+            classes = Math.max(classes, y + 1);
+        }
+        for (int y : testLabels) {
+            classes = Math.max(classes, y + 1);
+        }
+        FeatureMatrix trainStd = null;
+        FeatureMatrix testStd = null;
+        if (specs.stream().anyMatch(s -> s.kind() != ProtocolSpec.Kind.KNN)) {
+            Standardizer st = Standardizer.fit(train, settings.minStd());
+            trainStd = st.apply(train);
+            testStd = st.apply(test);
+        }
+        List<ProtocolResult> results = new ArrayList<>();
+        for (ProtocolSpec spec : specs) {
+            long t0 = System.nanoTime();
+            Map<String, Object> params = new LinkedHashMap<>();
+            params.put(Params.TRAIN_SIZE, train.rows());
+            params.put(Params.TEST_SIZE, test.rows());
+            params.put(Params.DIM, train.cols());
+            double accuracy;
+            double spread = 0;
+            switch (spec.kind()) {
+                case LINEAR -> {
+                    LinearModel model = probe().fit(trainStd, trainLabels, classes);
+                    accuracy = model.accuracy(testStd, testLabels);
+                    linearParams(params, classes);
+                    params.put(Params.ITERATIONS, model.iterations());
+                    params.put(Params.EVALUATIONS, model.evaluations());
+                    params.put(Params.STOP, model.stop().label());
+                    params.put(Params.OBJECTIVE, model.objective());
+                }
+                case LINEAR_FEW -> {
+                    List<Double> accuracies = new ArrayList<>();
+                    List<Integer> iterations = new ArrayList<>();
+                    for (long seed : settings.fewLabelSeeds()) {
+                        int[] rows = FewLabelSampler.sample(trainLabels, spec.labelsPerClass(), seed);
+                        int[] labels = new int[rows.length];
+                        for (int i = 0; i < rows.length; i++) {
+                            labels[i] = trainLabels[rows[i]];
+                        }
+                        LinearModel model = probe().fit(trainStd.selectRows(rows), labels, classes);
+                        accuracies.add(model.accuracy(testStd, testLabels));
+                        iterations.add(model.iterations());
+                    }
+                    accuracy = mean(accuracies);
+                    spread = sampleStd(accuracies);
+                    linearParams(params, classes);
+                    params.put(Params.LABELS_PER_CLASS, spec.labelsPerClass());
+                    params.put(Params.TRAIN_SIZE, spec.labelsPerClass() * distinct(trainLabels));
+                    params.put(Params.SEEDS, settings.fewLabelSeeds());
+                    params.put(Params.ACCURACIES, List.copyOf(accuracies));
+                    params.put(Params.ITERATIONS, List.copyOf(iterations));
+                }
+                case KNN -> {
+                    KnnClassifier.Result r = new KnnClassifier(settings.device(), settings.knnChunkRows())
+                            .evaluate(train, trainLabels, test, testLabels, spec.k(), spec.temperature());
+                    accuracy = r.accuracy();
+                    params.put(Params.K, spec.k());
+                    params.put(Params.TEMPERATURE, spec.temperature());
+                }
+                default -> throw new IllegalStateException("unhandled protocol kind " + spec.kind());
+            }
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            ProtocolResult result = new ProtocolResult(spec.name(), featureSet, params, accuracy, spread, seconds);
+            results.add(result);
+            onEach.accept(result);
+        }
+        return List.copyOf(results);
+    }
+
+    private LinearProbe probe() {
+        return new LinearProbe(new LinearProbe.Options(settings.weightDecay(), settings.lbfgs(), settings.device(), DataType.FLOAT32));
+    }
+
+    private void linearParams(Map<String, Object> params, int classes) {
+        params.put(Params.WEIGHT_DECAY, settings.weightDecay());
+        params.put(Params.MAX_ITERATIONS, settings.lbfgs().maxIterations());
+        params.put(Params.HISTORY, settings.lbfgs().history());
+        params.put(Params.CLASSES, classes);
+        params.put(Params.STANDARDISED, "train-split mean and std");
+    }
+
+    private static int distinct(int[] labels) {
+        return (int) java.util.Arrays.stream(labels).distinct().count();
+    }
+
+    static double mean(List<Double> v) {
+        return v.stream().mapToDouble(Double::doubleValue).sum() / v.size();
+    }
+
+    /** Sample standard deviation (n - 1); 0 for a single value. */
+    static double sampleStd(List<Double> v) {
+        if (v.size() < 2) {
+            return 0;
+        }
+        double m = mean(v);
+        double s = 0;
+        for (double x : v) {
+            s += (x - m) * (x - m);
+        }
+        return Math.sqrt(s / (v.size() - 1));
+    }
+}

@@ -1,0 +1,231 @@
+package io.sslstream.eval;
+
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
+import io.restassured.path.json.JsonPath;
+import io.sslstream.contracts.Topics;
+import io.sslstream.contracts.events.CheckpointPublished;
+import io.sslstream.contracts.events.EvaluationCompleted;
+import io.sslstream.contracts.events.Json;
+import io.sslstream.contracts.events.ProtocolResult;
+import io.sslstream.contracts.registry.CreateVersionRequest;
+import io.sslstream.contracts.registry.ModelVersion;
+import io.sslstream.contracts.registry.RegistryClient;
+import io.sslstream.contracts.registry.Sha256;
+import io.sslstream.kafka.KafkaTestResource;
+import io.sslstream.model.encoder.Encoders;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.eclipse.microprofile.config.ConfigProvider;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The evaluator against a real Kafka broker and a registry stand-in ({@link FakeRegistry}; the real registry is
+ * covered by the end-to-end test): a real checkpoint archive (the small CNN, randomly initialised) is evaluated on the
+ * shipped Fashion-MNIST subset with every protocol for the encoder and the raw-pixel baseline; a duplicate event
+ * is skipped; checkpoints that cannot be evaluated become failed evaluations with their reason; malformed events
+ * and a registry that stays down end in the dead-letter topic; the group never rebalances although every evaluation
+ * outlasts the 5 s {@code max.poll.interval.ms} of the test profile.
+ */
+@QuarkusTest
+@QuarkusTestResource(value = KafkaTestResource.class, restrictToAnnotatedClass = false)
+@QuarkusTestResource(value = FakeRegistryResource.class, restrictToAnnotatedClass = false)
+class EvalServiceTest {
+
+    static final String GOOD = "eval-test-good";
+    static final String BAD = "eval-test-bad";
+    static final String WRONG_SHA = "0".repeat(64);
+    static final String MISSING_BLOB = "ab".repeat(32);
+    static final List<String> PROTOCOLS = List.of("linear", "linear@100", "knn@20", "knn@200");
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void evaluatesEachVersionOnceAndRecordsWhatCannotBeEvaluated() throws Exception {
+        String bootstrap = ConfigProvider.getConfig().getValue("kafka.bootstrap.servers", String.class);
+        String registryUrl = ConfigProvider.getConfig().getValue("ssl.eval.registry-url", String.class);
+        RegistryClient registry = new RegistryClient(URI.create(registryUrl), null, Duration.ofSeconds(30));
+
+        Path archive = TestCheckpoints.smallCnn(dir.resolve("ckpt.zip"), GOOD);
+        String sha = Sha256.of(archive);
+        long size = Files.size(archive);
+        registry.putBlob(archive, sha);
+        assertThat(version(registry, GOOD, sha)).isEqualTo(1);
+        assertThat(version(registry, BAD, sha)).isEqualTo(1); // announced with a wrong checksum
+        assertThat(version(registry, BAD, MISSING_BLOB)).isEqualTo(2); // its weights are not there
+        assertThat(version(registry, BAD, sha)).isEqualTo(3); // the registry answers 503 twice first
+        assertThat(version(registry, BAD, sha)).isEqualTo(4); // the registry answers 503 until the evaluator gives up
+        fault(registryUrl, "/api/v1/models/" + BAD + "/versions/3", 2);
+        fault(registryUrl, "/api/v1/models/" + BAD + "/versions/4", 100);
+
+        String good = Json.writeString(event(GOOD, 1, sha, size));
+        try (KafkaProducer<String, String> p = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                ProducerConfig.ACKS_CONFIG, "all"), new StringSerializer(), new StringSerializer())) {
+            p.send(new ProducerRecord<>(Topics.CHECKPOINTS, GOOD, good));
+            p.send(new ProducerRecord<>(Topics.CHECKPOINTS, GOOD, good)); // delivered twice
+            p.send(new ProducerRecord<>(Topics.CHECKPOINTS, "garbage", "{not json"));
+            p.send(new ProducerRecord<>(Topics.CHECKPOINTS, BAD, Json.writeString(event(BAD, 1, WRONG_SHA, size))));
+            p.send(new ProducerRecord<>(Topics.CHECKPOINTS, BAD, Json.writeString(event(BAD, 7, sha, size))));
+            p.send(new ProducerRecord<>(Topics.CHECKPOINTS, BAD, Json.writeString(event(BAD, 2, MISSING_BLOB, size))));
+            p.send(new ProducerRecord<>(Topics.CHECKPOINTS, BAD, Json.writeString(event(BAD, 3, WRONG_SHA, size))));
+            p.send(new ProducerRecord<>(Topics.CHECKPOINTS, BAD, Json.writeString(event(BAD, 4, sha, size))));
+            p.flush();
+        }
+
+        List<ConsumerRecord<String, String>> evaluations = new ArrayList<>();
+        List<ConsumerRecord<String, String>> dlq = new ArrayList<>();
+        try (KafkaConsumer<String, String> c = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                ConsumerConfig.GROUP_ID_CONFIG, "eval-test-reader", ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
+                new StringDeserializer(), new StringDeserializer())) {
+            c.subscribe(List.of(Topics.EVALUATIONS, Topics.SAMPLES_DLQ));
+            // events are handled in order: once the last one is in the DLQ, every earlier result has been published
+            await().atMost(Duration.ofMinutes(6)).pollInSameThread().pollInterval(Duration.ofMillis(10)).untilAsserted(() -> {
+                for (ConsumerRecord<String, String> r : c.poll(Duration.ofMillis(500))) {
+                    (r.topic().equals(Topics.EVALUATIONS) ? evaluations : dlq).add(r);
+                }
+                assertThat(dlq).hasSize(2);
+                assertThat(evaluations).hasSize(5);
+            });
+            for (ConsumerRecord<String, String> r : c.poll(Duration.ofSeconds(1))) {
+                (r.topic().equals(Topics.EVALUATIONS) ? evaluations : dlq).add(r);
+            }
+        }
+
+        // one evaluation of the good version although its event came twice
+        List<EvaluationCompleted> published = evaluations.stream().map(r -> Json.read(r.value(), EvaluationCompleted.class)).toList();
+        assertThat(evaluations).extracting(ConsumerRecord::key).containsExactly(GOOD, BAD, BAD, BAD, BAD);
+        EvaluationCompleted ok = published.get(0);
+        assertThat(ok.modelName()).isEqualTo(GOOD);
+        assertThat(ok.version()).isEqualTo(1);
+        assertThat(ok.status()).isEqualTo(EvaluationCompleted.SUCCEEDED);
+        assertThat(ok.failureReason()).isNull();
+        assertThat(ok.dataset()).isEqualTo("fashion-mnist@4000/1000");
+        assertThat(ok.weightsSha256()).isEqualTo(sha);
+        assertThat(ok.seconds()).isPositive();
+        assertThat(ok.results()).hasSize(8);
+        for (String featureSet : List.of(Evaluator.RAW_PIXELS, Evaluator.ENCODER)) {
+            List<ProtocolResult> set = ok.results().stream().filter(r -> r.featureSet().equals(featureSet)).toList();
+            assertThat(set).extracting(ProtocolResult::protocol).containsExactlyElementsOf(PROTOCOLS);
+            // chance is 0.1 on ten classes
+            assertThat(set).allSatisfy(r -> assertThat(r.accuracy()).as("%s %s", featureSet, r.protocol()).isGreaterThan(0.5));
+            assertThat(set.get(0).params()).containsEntry("train_size", 4000).containsEntry("test_size", 1000)
+                    .containsEntry("wd", 1e-4).containsEntry("classes", 10).containsKey("iterations");
+            assertThat(set.get(1).params()).containsEntry("labels_per_class", 100).containsEntry("train_size", 1000)
+                    .containsEntry("seeds", List.of(0, 1, 2));
+            assertThat(set.get(1).spread()).isNotNegative();
+            assertThat(set.get(2).params()).containsEntry("k", 20).containsEntry("temperature", 0.07);
+            assertThat(set.get(3).params()).containsEntry("k", 200).containsEntry("temperature", 0.1);
+        }
+        assertThat(ok.results()).filteredOn(r -> r.featureSet().equals(Evaluator.ENCODER))
+                .allSatisfy(r -> assertThat(r.params()).containsEntry("dim", Encoders.featureDim(Encoders.smallCnn())));
+        ModelVersion stored = registry.getVersion(GOOD, 1);
+        assertThat(stored.evaluations()).hasSize(1);
+        assertThat(stored.evaluations().get(0).eventId()).isEqualTo(ok.eventId());
+        assertThat(stored.evaluations().get(0).results()).isEqualTo(ok.results());
+
+        // what cannot be evaluated is recorded with its reason, in the order the events came
+        assertThat(published.subList(1, 5)).allSatisfy(e -> {
+            assertThat(e.status()).isEqualTo(EvaluationCompleted.FAILED);
+            assertThat(e.results()).isEmpty();
+        });
+        assertThat(published.subList(1, 5)).extracting(EvaluationCompleted::version).containsExactly(1, 7, 2, 3);
+        assertThat(published.get(1).failureReason()).startsWith("checksum mismatch").contains(WRONG_SHA, sha);
+        assertThat(published.get(2).failureReason()).contains("version 7 of model " + BAD + " is not in the registry (404)");
+        assertThat(published.get(3).failureReason()).contains("weights of " + BAD + " v2 are not in the registry (404)");
+        // v3 got through the two 503s and then failed on its checksum
+        assertThat(published.get(4).failureReason()).startsWith("checksum mismatch");
+        assertThat(registry.getVersion(BAD, 1).evaluations()).extracting(EvaluationCompleted::failureReason)
+                .containsExactly(published.get(1).failureReason());
+
+        // the malformed event and the version whose registry stayed down went to the dead-letter topic
+        assertThat(dlq).extracting(ConsumerRecord::key).containsExactly("garbage", BAD);
+        assertThat(dlq.get(0).value()).isEqualTo("{not json");
+        assertThat(header(dlq.get(0), Topics.HEADER_DLQ_REASON)).isEqualTo("malformed-event");
+        assertThat(header(dlq.get(0), Topics.HEADER_DLQ_STAGE)).isEqualTo("eval.consume");
+        assertThat(header(dlq.get(0), Topics.HEADER_DLQ_SOURCE)).startsWith(Topics.CHECKPOINTS + "/0/");
+        assertThat(header(dlq.get(1), Topics.HEADER_DLQ_REASON)).isEqualTo("registry-unavailable");
+        assertThat(header(dlq.get(1), Topics.HEADER_DLQ_MESSAGE)).contains("failed 4 times");
+        assertThat(Json.read(dlq.get(1).value(), CheckpointPublished.class).version()).isEqualTo(4);
+
+        JsonPath stats = JsonPath.from(get(registryUrl + "/_fake/stats"));
+        assertThat(stats.getInt("faultsServed")).isEqualTo(2 + 4); // v3's two, then four attempts for v4
+        assertThat(stats.getInt("evaluationPosts")).isEqualTo(4); // good v1 once; bad v1, v2, v3 (v7 has no version)
+
+        JsonPath status = RestAssured.get("/api/v1/status").then().statusCode(200).extract().jsonPath();
+        assertThat(status.getString("dataset")).isEqualTo("fashion-mnist");
+        assertThat(status.getInt("trainItems")).isEqualTo(4000);
+        assertThat(status.getInt("assignments")).as("partition assignments (a rebalance adds one)").isEqualTo(1);
+        assertThat(status.getList("seen.state")).containsExactly("nacked", "failed", "failed", "failed", "failed", "skipped", "succeeded");
+        assertThat(status.getString("recent[4].model")).isEqualTo(GOOD);
+        assertThat(status.getFloat("recent[4].accuracies.'encoder/knn@20'")).isGreaterThan(0.5f);
+        assertThat(status.getList("baselines.protocol")).containsExactlyElementsOf(PROTOCOLS);
+        RestAssured.get("/q/health/ready").then().statusCode(200);
+
+        String metrics = RestAssured.get("/q/metrics").asString();
+        assertThat(metrics).contains(
+                "ssl_eval_accuracy{feature_set=\"encoder\",model=\"" + GOOD + "\",protocol=\"knn@20\"}",
+                "ssl_eval_accuracy{feature_set=\"raw-pixels\",model=\"" + GOOD + "\",protocol=\"linear@100\"}",
+                "ssl_eval_last_version{model=\"" + GOOD + "\"} 1.0",
+                "ssl_eval_evaluations_total{status=\"succeeded\"} 1.0",
+                "ssl_eval_evaluations_total{status=\"failed\"} 4.0",
+                "ssl_eval_evaluations_total{status=\"skipped\"} 1.0",
+                "ssl_eval_duration_seconds_count{status=\"succeeded\"} 1",
+                "ssl_eval_stage_duration_seconds_count{stage=\"download\"}",
+                "ssl_eval_stage_duration_seconds_count{stage=\"features\"} 1",
+                "ssl_eval_stage_duration_seconds_count{stage=\"baseline\"} 1",
+                "ssl_eval_stage_duration_seconds_count{stage=\"knn@200\"} 1");
+    }
+
+    private static int version(RegistryClient registry, String model, String sha) {
+        return registry.createVersion(model, new CreateVersionRequest(sha,
+                TestCheckpoints.manifest(model, Encoders.smallCnn(), TestCheckpoints.FMNIST), Map.of())).version();
+    }
+
+    private static CheckpointPublished event(String model, int version, String sha, long size) {
+        return new CheckpointPublished(CheckpointPublished.SCHEMA_VERSION, UUID.randomUUID(), Instant.now(), model, version,
+                "run-test", "simclr", Encoders.SMALL_CNN, 10, 2560, sha, size);
+    }
+
+    private static void fault(String registryUrl, String path, int times) throws Exception {
+        String q = "method=GET&status=503&times=" + times + "&path=" + URLEncoder.encode(path, StandardCharsets.UTF_8);
+        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(registryUrl + "/_fake/faults?" + q))
+                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).isEqualTo(204);
+    }
+
+    private static String get(String url) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url)).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+    }
+
+    private static String header(ConsumerRecord<String, String> r, String name) {
+        return new String(r.headers().lastHeader(name).value(), StandardCharsets.UTF_8);
+    }
+}

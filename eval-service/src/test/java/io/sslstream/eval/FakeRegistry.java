@@ -1,0 +1,211 @@
+package io.sslstream.eval;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.sslstream.contracts.events.EvaluationCompleted;
+import io.sslstream.contracts.events.Json;
+import io.sslstream.contracts.registry.BlobInfo;
+import io.sslstream.contracts.registry.CreateVersionRequest;
+import io.sslstream.contracts.registry.ModelVersion;
+import io.sslstream.contracts.registry.Sha256;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A stand-in for the registry on the JDK's HTTP server, speaking the subset of {@code /api/v1} that
+ * {@code RegistryClient} uses: blobs, versions, weights and evaluations (kept with their version and returned by
+ * {@code GET version}, so that the evaluator's duplicate check sees them). Unlike the real registry it lets a
+ * version point at a blob it does not hold (to test a 404 on the weights).
+ *
+ * <p>Tests drive it over HTTP only ({@code RegistryClient} to fill it, {@code /_fake/*} to inject faults and read
+ * counters), so that nothing depends on which class loader runs the test and which runs this server.
+ */
+final class FakeRegistry implements AutoCloseable {
+
+    private static final Pattern VERSIONS = Pattern.compile("/api/v1/models/([^/]+)/versions");
+    private static final Pattern VERSION = Pattern.compile("/api/v1/models/([^/]+)/versions/(\\d+)(/weights|/evaluations)?");
+    private static final Pattern BLOB = Pattern.compile("/api/v1/blobs/sha256/([0-9a-f]{64})");
+
+    private record Fault(String method, String path, int status, AtomicInteger remaining) {
+    }
+
+    private final HttpServer server;
+    private final Map<String, byte[]> blobs = new ConcurrentHashMap<>();
+    private final Map<String, ModelVersion> versions = new ConcurrentHashMap<>();
+    private final Map<String, List<EvaluationCompleted>> evaluations = new ConcurrentHashMap<>();
+    private final List<Fault> faults = new CopyOnWriteArrayList<>();
+    private final AtomicInteger faultsServed = new AtomicInteger();
+    private final AtomicInteger evaluationPosts = new AtomicInteger();
+
+    private FakeRegistry() throws IOException {
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/", this::handle);
+        server.setExecutor(Executors.newFixedThreadPool(4));
+        server.start();
+    }
+
+    static FakeRegistry start() {
+        try {
+            return new FakeRegistry();
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot start the fake registry", e);
+        }
+    }
+
+    String url() {
+        return "http://127.0.0.1:" + server.getAddress().getPort();
+    }
+
+    private void handle(HttpExchange ex) throws IOException {
+        try {
+            String method = ex.getRequestMethod();
+            String path = ex.getRequestURI().getPath();
+            if (path.startsWith("/_fake/")) {
+                fakeControl(ex, method, path);
+                return;
+            }
+            for (Fault f : faults) {
+                if (f.method().equals(method) && f.path().equals(path) && f.remaining().getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                    faultsServed.incrementAndGet();
+                    problem(ex, f.status(), "injected fault");
+                    return;
+                }
+            }
+            Matcher m;
+            if ((m = BLOB.matcher(path)).matches() && method.equals("PUT")) {
+                byte[] body = ex.getRequestBody().readAllBytes();
+                if (!Sha256.of(body).equals(m.group(1))) {
+                    problem(ex, 422, "digest mismatch");
+                    return;
+                }
+                blobs.put(m.group(1), body);
+                json(ex, 201, new BlobInfo(m.group(1), body.length));
+            } else if ((m = VERSIONS.matcher(path)).matches() && method.equals("POST")) {
+                createVersion(ex, decode(m.group(1)));
+            } else if ((m = VERSION.matcher(path)).matches()) {
+                String key = decode(m.group(1)) + "/" + m.group(2);
+                ModelVersion v = versions.get(key);
+                if (v == null) {
+                    problem(ex, 404, "no version " + m.group(2) + " of model " + decode(m.group(1)));
+                } else if (m.group(3) == null && method.equals("GET")) {
+                    json(ex, 200, withEvaluations(v));
+                } else if ("/weights".equals(m.group(3)) && method.equals("GET")) {
+                    byte[] blob = blobs.get(v.weightsSha256());
+                    if (blob == null) {
+                        problem(ex, 404, "no blob " + v.weightsSha256());
+                        return;
+                    }
+                    ex.getResponseHeaders().add("Content-Type", "application/octet-stream");
+                    ex.sendResponseHeaders(200, blob.length);
+                    ex.getResponseBody().write(blob);
+                } else if ("/evaluations".equals(m.group(3)) && method.equals("POST")) {
+                    evaluationPosts.incrementAndGet();
+                    EvaluationCompleted e = Json.read(ex.getRequestBody().readAllBytes(), EvaluationCompleted.class);
+                    List<EvaluationCompleted> list = evaluations.computeIfAbsent(key, k -> new CopyOnWriteArrayList<>());
+                    boolean known = list.stream().anyMatch(x -> x.eventId().equals(e.eventId()));
+                    if (!known) {
+                        list.add(e);
+                    }
+                    ex.sendResponseHeaders(known ? 200 : 201, -1);
+                } else {
+                    problem(ex, 405, method + " " + path);
+                }
+            } else {
+                problem(ex, 404, "no route " + method + " " + path);
+            }
+        } catch (RuntimeException e) {
+            problem(ex, 500, e.toString());
+        } finally {
+            ex.close();
+        }
+    }
+
+    private synchronized void createVersion(HttpExchange ex, String model) throws IOException {
+        CreateVersionRequest req = Json.read(ex.getRequestBody().readAllBytes(), CreateVersionRequest.class);
+        int next = 1 + (int) versions.keySet().stream().filter(k -> k.startsWith(model + "/")).count();
+        byte[] blob = blobs.get(req.weightsSha256());
+        ModelVersion v = new ModelVersion(model, next, req.manifest().runId(), req.manifest().method(),
+                req.manifest().architecture().name(), req.manifest().step(), req.manifest().samplesSeen(), null,
+                req.weightsSha256(), blob == null ? 0 : blob.length, Instant.now(), List.of(), req.tags(), req.manifest(),
+                List.of());
+        versions.put(model + "/" + next, v);
+        json(ex, 201, v);
+    }
+
+    private ModelVersion withEvaluations(ModelVersion v) {
+        List<EvaluationCompleted> list = evaluations.getOrDefault(v.model() + "/" + v.version(), List.of());
+        return new ModelVersion(v.model(), v.version(), v.runId(), v.method(), v.architecture(), v.step(), v.samplesSeen(),
+                v.loss(), v.weightsSha256(), v.weightsSize(), v.createdAt(), v.aliases(), v.tags(), v.manifest(), list);
+    }
+
+    /**
+     * {@code POST /_fake/faults?method=GET&path=/api/v1/...&status=503&times=2}: the next {@code times} matching
+     * requests get {@code status}. {@code GET /_fake/stats}: counters.
+     */
+    private void fakeControl(HttpExchange ex, String method, String path) throws IOException {
+        if (path.equals("/_fake/faults") && method.equals("POST")) {
+            Map<String, String> q = query(ex.getRequestURI());
+            faults.add(new Fault(q.get("method"), q.get("path"), Integer.parseInt(q.get("status")),
+                    new AtomicInteger(Integer.parseInt(q.get("times")))));
+            ex.sendResponseHeaders(204, -1);
+        } else if (path.equals("/_fake/stats") && method.equals("GET")) {
+            ObjectNode n = Json.MAPPER.createObjectNode();
+            n.put("faultsServed", faultsServed.get());
+            n.put("evaluationPosts", evaluationPosts.get());
+            json(ex, 200, n);
+        } else {
+            problem(ex, 404, "no route " + method + " " + path);
+        }
+    }
+
+    private static Map<String, String> query(URI uri) {
+        Map<String, String> q = new HashMap<>();
+        for (String kv : uri.getRawQuery().split("&")) {
+            int i = kv.indexOf('=');
+            q.put(decode(kv.substring(0, i)), decode(kv.substring(i + 1)));
+        }
+        return q;
+    }
+
+    private static String decode(String s) {
+        return URLDecoder.decode(s, StandardCharsets.UTF_8);
+    }
+
+    private static void json(HttpExchange ex, int status, Object body) throws IOException {
+        byte[] bytes = Json.write(body);
+        ex.getResponseHeaders().add("Content-Type", "application/json");
+        ex.sendResponseHeaders(status, bytes.length);
+        ex.getResponseBody().write(bytes);
+    }
+
+    private static void problem(HttpExchange ex, int status, String detail) throws IOException {
+        ObjectNode n = Json.MAPPER.createObjectNode();
+        n.put("status", status);
+        n.put("detail", detail);
+        byte[] bytes = Json.write(n);
+        ex.getResponseHeaders().add("Content-Type", "application/problem+json");
+        ex.sendResponseHeaders(status, bytes.length);
+        ex.getResponseBody().write(bytes);
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        ((java.util.concurrent.ExecutorService) server.getExecutor()).shutdownNow();
+    }
+}
