@@ -1,0 +1,220 @@
+package io.sslstream.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.sslstream.contracts.Topics;
+import io.sslstream.contracts.data.FashionMnist;
+import io.sslstream.contracts.events.Json;
+import io.sslstream.contracts.registry.ModelVersion;
+import io.sslstream.contracts.registry.Page;
+import io.sslstream.contracts.registry.RegistryClient;
+import io.sslstream.contracts.registry.RegistryException;
+import io.sslstream.kafka.KafkaProcess;
+import io.sslstream.kafka.TopicAdmin;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The whole platform on one machine: a real Kafka broker (KRaft, its own JVM) and the four services, each
+ * in its own JVM with its log in one folder. Used by {@code sslctl stack} and by the end-to-end test, so the
+ * path a user runs is the path CI tests.
+ */
+public final class LocalStack implements AutoCloseable {
+
+    /**
+     * @param home            repository root (where the services' {@code target/quarkus-app} folders are)
+     * @param work            folder of this run: broker data, registry data, trainer spool, {@code logs/}
+     * @param dataDir         Fashion-MNIST IDX files
+     * @param model           registry model name
+     * @param batchSize       trainer images per step
+     * @param checkpointEvery trainer steps between checkpoints
+     * @param trainerThreads  libtorch intra-op threads of the trainer
+     * @param evalMaxTrain    labelled training images the evaluator fits its probes on
+     * @param evalMaxTest     test images the evaluator scores on
+     * @param partitions      partitions of the raw and view topics
+     */
+    public record Options(Path home, Path work, Path dataDir, String model, int batchSize, int checkpointEvery,
+                          int trainerThreads, int evalMaxTrain, int evalMaxTest, int partitions) {
+    }
+
+    /** glibc tunables that halve libtorch's step time and keep its RSS flat (see docs/operations.md). */
+    static final Map<String, String> LIBTORCH_ENV = Map.of(
+            "MALLOC_MMAP_MAX_", "0",
+            "MALLOC_TRIM_THRESHOLD_", "100000000000",
+            "MALLOC_TOP_PAD_", "536870912");
+
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    private final Options options;
+    private final PrintStream out;
+    private KafkaProcess kafka;
+    private final Map<String, ServiceProcess> services = new LinkedHashMap<>();
+    private RegistryClient registry;
+
+    public LocalStack(Options options, PrintStream out) {
+        this.options = options;
+        this.out = out;
+    }
+
+    /** Starts the broker, creates the topics, starts the services and waits until each is ready. */
+    public void start() throws IOException, InterruptedException {
+        Path logs = logs();
+        Files.createDirectories(logs);
+        out.printf("starting Kafka (KRaft)            log %s%n", logs.resolve("kafka.log"));
+        kafka = KafkaProcess.start(options.work().resolve("kafka"), logs.resolve("kafka.log"), options.partitions(), 512);
+        String bootstrap = kafka.bootstrapServers();
+        int p = options.partitions();
+        TopicAdmin.ensureTopics(bootstrap, Map.of(Topics.SAMPLES_RAW, p, Topics.views("simclr"), p, Topics.SAMPLES_DLQ, 1,
+                Topics.CHECKPOINTS, 1, Topics.EVALUATIONS, 1));
+
+        int registryPort = ServiceProcess.port(8081);
+        String registryUrl = "http://localhost:" + registryPort;
+        registry = new RegistryClient(URI.create(registryUrl), null, Duration.ofMinutes(5));
+
+        start("registry", registryPort, List.of("-Xmx512m"), Map.of(
+                "kafka.bootstrap.servers", bootstrap,
+                "ssl.registry.data-dir", options.work().resolve("registry").toAbsolutePath().toString()), Map.of());
+        start("augmenter", ServiceProcess.port(8082), List.of("-Xmx512m"), Map.of(
+                "kafka.bootstrap.servers", bootstrap), Map.of());
+        start("trainer", ServiceProcess.port(8083), List.of("-Xmx1g",
+                        "-Dai.djl.pytorch.num_threads=" + options.trainerThreads(), "-Dai.djl.pytorch.num_interop_threads=1"),
+                Map.of("kafka.bootstrap.servers", bootstrap,
+                        "ssl.trainer.model-name", options.model(),
+                        "ssl.trainer.batch-size", Integer.toString(options.batchSize()),
+                        "ssl.trainer.checkpoint.every-steps", Integer.toString(options.checkpointEvery()),
+                        "ssl.trainer.checkpoint.registry-url", registryUrl,
+                        "ssl.trainer.checkpoint.spool-dir", options.work().resolve("trainer/spool").toAbsolutePath().toString()),
+                LIBTORCH_ENV);
+        start("eval", ServiceProcess.port(8084), List.of("-Xmx2g", "-Dai.djl.pytorch.num_threads=1"), Map.of(
+                "kafka.bootstrap.servers", bootstrap,
+                "ssl.eval.registry-url", registryUrl,
+                "ssl.eval.dataset.dir", options.dataDir().toAbsolutePath().toString(),
+                "ssl.eval.dataset.max-train", Integer.toString(options.evalMaxTrain()),
+                "ssl.eval.dataset.max-test", Integer.toString(options.evalMaxTest())), LIBTORCH_ENV);
+        for (ServiceProcess s : services.values()) {
+            s.awaitReady(Duration.ofMinutes(3));
+            out.printf("%-10s ready on http://localhost:%d  log %s%n", s.name(), s.port(), s.log());
+        }
+    }
+
+    private void start(String name, int port, List<String> jvm, Map<String, String> props, Map<String, String> env) {
+        Path jar = options.home().resolve(name + "-service/target/quarkus-app/quarkus-run.jar");
+        services.put(name, ServiceProcess.start(name, jar, port, options.work().resolve(name), logs().resolve(name + ".log"),
+                jvm, props, env));
+    }
+
+    /** Streams Fashion-MNIST training images into {@code ssl.samples.raw}; returns how many were stored. */
+    public long feed(int limit, java.util.function.BooleanSupplier keepGoing) throws IOException {
+        Path images = FashionMnist.file(options.dataDir(), "train-images-idx3-ubyte");
+        return RawSampleLoader.load(kafka.bootstrapServers(), images, "fashion-mnist", "train", limit, out, keepGoing);
+    }
+
+    public String bootstrapServers() {
+        return kafka.bootstrapServers();
+    }
+
+    public RegistryClient registry() {
+        return registry;
+    }
+
+    public ServiceProcess service(String name) {
+        return services.get(name);
+    }
+
+    public Path logs() {
+        return options.work().resolve("logs");
+    }
+
+    /** The trainer's {@code /api/v1/status}, or empty if it does not answer. */
+    public Optional<JsonNode> trainerStatus() {
+        return getJson(services.get("trainer"), "/api/v1/status");
+    }
+
+    /** All versions of the model, newest first (empty before the first). */
+    public List<ModelVersion> versions() {
+        List<ModelVersion> all = new ArrayList<>();
+        try {
+            int offset = 0;
+            while (true) {
+                Page<ModelVersion> page = registry.listVersions(options.model(), offset, 100);
+                all.addAll(page.items());
+                offset += page.items().size();
+                if (page.items().isEmpty() || offset >= page.total()) {
+                    return all;
+                }
+            }
+        } catch (RegistryException e) {
+            if (e.status() == 404) {
+                return all;
+            }
+            throw e;
+        }
+    }
+
+    /** Sum of a counter on a service's {@code /q/metrics}, across its tags. */
+    public double metric(String service, String name) {
+        ServiceProcess s = services.get(service);
+        try {
+            String body = HTTP.send(HttpRequest.newBuilder(s.url("/q/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
+            return body.lines()
+                    .filter(l -> l.startsWith(name + "{") || l.startsWith(name + " "))
+                    .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+                    .sum();
+        } catch (IOException e) {
+            return Double.NaN;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Double.NaN;
+        }
+    }
+
+    /** Stops the trainer alone (it publishes a final checkpoint while the registry is still up). */
+    public void stopTrainer() {
+        ServiceProcess t = services.get("trainer");
+        if (t != null) {
+            t.stop(Duration.ofSeconds(90));
+        }
+    }
+
+    /** Stops everything: producers and consumers first, the registry, then the broker. */
+    @Override
+    public void close() {
+        for (String name : List.of("trainer", "augmenter", "eval", "registry")) {
+            ServiceProcess s = services.get(name);
+            if (s != null) {
+                s.stop(Duration.ofSeconds(name.equals("trainer") ? 90 : 30));
+            }
+        }
+        if (kafka != null) {
+            kafka.stop();
+        }
+    }
+
+    private static Optional<JsonNode> getJson(ServiceProcess s, String path) {
+        if (s == null || !s.isAlive()) {
+            return Optional.empty();
+        }
+        try {
+            HttpResponse<byte[]> r = HTTP.send(HttpRequest.newBuilder(s.url(path)).timeout(Duration.ofSeconds(5)).build(),
+                    HttpResponse.BodyHandlers.ofByteArray());
+            return r.statusCode() == 200 ? Optional.of(Json.MAPPER.readTree(r.body())) : Optional.empty();
+        } catch (IOException e) {
+            return Optional.empty();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.empty();
+        }
+    }
+}

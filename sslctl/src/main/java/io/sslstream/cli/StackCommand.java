@@ -1,0 +1,166 @@
+package io.sslstream.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.sslstream.contracts.data.FashionMnist;
+import io.sslstream.contracts.registry.ModelVersion;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * {@code sslctl stack}: starts Kafka and the four services, streams Fashion-MNIST through them for a time
+ * budget, and ends with the evaluation table. Ctrl-C stops everything in order.
+ */
+@Command(name = "stack", mixinStandardHelpOptions = true,
+        description = "Run the whole platform on this machine for a time budget and print the evaluation table.")
+final class StackCommand implements Callable<Integer> {
+
+    @Option(names = "--budget", defaultValue = "5m", description = "training time, e.g. 90s, 5m, 1h (default: ${DEFAULT-VALUE})")
+    Duration budget;
+
+    @Option(names = "--data-dir", defaultValue = "/usr/share/datasets/fashion-mnist",
+            description = "folder with Fashion-MNIST's IDX files (default: ${DEFAULT-VALUE})")
+    Path dataDir;
+
+    @Option(names = "--images", defaultValue = "60000", description = "unlabeled training images to stream (default: ${DEFAULT-VALUE})")
+    int images;
+
+    @Option(names = "--work", description = "folder for this run's data and logs (default: var/stack/<date-time>)")
+    Path work;
+
+    @Option(names = "--home", description = "repository root holding the built services (default: found from this jar)")
+    Path home;
+
+    @Option(names = "--model", defaultValue = "fmnist-simclr", description = "registry model name (default: ${DEFAULT-VALUE})")
+    String model;
+
+    @Option(names = "--batch-size", defaultValue = "256", description = "trainer images per step (default: ${DEFAULT-VALUE})")
+    int batchSize;
+
+    @Option(names = "--checkpoint-every", defaultValue = "100", description = "trainer steps between checkpoints (default: ${DEFAULT-VALUE})")
+    int checkpointEvery;
+
+    @Option(names = "--trainer-threads", defaultValue = "2", description = "libtorch threads of the trainer (default: ${DEFAULT-VALUE})")
+    int trainerThreads;
+
+    @Option(names = "--eval-train", defaultValue = "10000", description = "labelled images the probes are fit on (default: ${DEFAULT-VALUE})")
+    int evalTrain;
+
+    @Option(names = "--eval-test", defaultValue = "10000", description = "test images the probes are scored on (default: ${DEFAULT-VALUE})")
+    int evalTest;
+
+    @Option(names = "--eval-wait", defaultValue = "5m", description = "after training, wait this long for pending evaluations (default: ${DEFAULT-VALUE})")
+    Duration evalWait;
+
+    private final PrintStream out = System.out;
+    private final AtomicBoolean feeding = new AtomicBoolean(true);
+    private final AtomicBoolean finished = new AtomicBoolean();
+
+    @Override
+    public Integer call() throws Exception {
+        try {
+            FashionMnist.file(dataDir, "train-images-idx3-ubyte");
+        } catch (NoSuchFileException e) {
+            System.err.println("No Fashion-MNIST in " + dataDir + ".\n" + FashionMnist.HOW_TO_GET + "\nThen pass --data-dir <folder> if it is elsewhere.");
+            return 2;
+        }
+        Path root = home != null ? home : Main.repositoryHome();
+        Path runDir = work != null ? work : root.resolve("var/stack/" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+        Files.createDirectories(runDir);
+        LocalStack stack = new LocalStack(new LocalStack.Options(root, runDir.toAbsolutePath(), dataDir, model, batchSize,
+                checkpointEvery, trainerThreads, evalTrain, evalTest, 4), out);
+        Thread main = Thread.currentThread();
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            if (!finished.get()) {
+                out.println("\ninterrupted: stopping the trainer (it publishes a last checkpoint), then the rest");
+                feeding.set(false);
+                main.interrupt();
+                finish(stack, Duration.ZERO);
+            }
+        }, "sslctl-stop"));
+
+        long t0 = System.nanoTime();
+        out.printf("run folder %s%n", runDir.toAbsolutePath());
+        stack.start();
+        Thread feeder = new Thread(() -> {
+            try {
+                stack.feed(images, feeding::get);
+            } catch (Exception e) {
+                out.println("loading stopped: " + e.getMessage());
+            }
+        }, "feeder");
+        feeder.setDaemon(true);
+        feeder.start();
+
+        out.printf("training for %s (Ctrl-C stops early and still prints the table)%n", Progress.format(budget));
+        long trainStart = System.nanoTime();
+        try {
+            while (System.nanoTime() - trainStart < budget.toNanos()) {
+                Thread.sleep(Math.min(15_000, Math.max(1, (budget.toNanos() - (System.nanoTime() - trainStart)) / 1_000_000)));
+                out.println(statusLine(stack, trainStart));
+            }
+        } catch (InterruptedException e) {
+            return 130;
+        }
+        feeding.set(false);
+        finish(stack, evalWait);
+        out.printf("wall time %s, logs in %s%n", Progress.format(Duration.ofNanos(System.nanoTime() - t0)), stack.logs());
+        return 0;
+    }
+
+    /** Stops training, waits (up to {@code wait}) for the evaluations, prints the table, stops the rest. */
+    private void finish(LocalStack stack, Duration wait) {
+        if (!finished.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            stack.stopTrainer();
+            long deadline = System.nanoTime() + wait.toNanos();
+            List<ModelVersion> versions = stack.versions();
+            while (System.nanoTime() < deadline && versions.stream().anyMatch(v -> v.evaluations().isEmpty())) {
+                long pending = versions.stream().filter(v -> v.evaluations().isEmpty()).count();
+                out.printf("waiting for %d evaluation(s)...%n", pending);
+                Thread.sleep(5_000);
+                versions = stack.versions();
+            }
+            out.println();
+            out.print(EvaluationTable.render(model, versions));
+            out.println();
+        } catch (Exception e) {
+            out.println("cannot read the registry for the table: " + e.getMessage());
+        } finally {
+            stack.close();
+        }
+    }
+
+    private static String statusLine(LocalStack stack, long trainStart) {
+        String elapsed = Progress.format(Duration.ofNanos(System.nanoTime() - trainStart));
+        JsonNode t = stack.trainerStatus().orElse(null);
+        List<ModelVersion> versions;
+        try {
+            versions = stack.versions();
+        } catch (RuntimeException e) {
+            versions = List.of();
+        }
+        long evaluated = versions.stream().filter(v -> !v.evaluations().isEmpty()).count();
+        if (t == null) {
+            return String.format(Locale.ROOT, "[%s] trainer not answering | versions %d, evaluated %d", elapsed, versions.size(), evaluated);
+        }
+        return String.format(Locale.ROOT, "[%s] trainer %s step %d loss %s | step %.0f ms, data wait %.0f ms | %,d samples | versions %d, evaluated %d",
+                elapsed, t.path("state").asText(), t.path("step").asLong(),
+                t.path("loss").isNumber() ? String.format(Locale.ROOT, "%.3f", t.path("loss").asDouble()) : "-",
+                t.path("medianStepMs").asDouble(), t.path("medianDataWaitMs").asDouble(), t.path("samplesSeen").asLong(),
+                versions.size(), evaluated);
+    }
+}

@@ -1,0 +1,43 @@
+package io.sslstream.cli;
+
+import io.sslstream.contracts.registry.ModelVersion;
+import io.sslstream.contracts.registry.Page;
+import io.sslstream.contracts.registry.RegistryClient;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/** {@code sslctl table}: the evaluation table of a model, from a running registry. */
+@Command(name = "table", mixinStandardHelpOptions = true, description = "Print a model's versions with their evaluation numbers.")
+final class TableCommand implements Callable<Integer> {
+
+    @Option(names = "--registry", defaultValue = "http://localhost:8081", description = "registry URL (default: ${DEFAULT-VALUE})")
+    URI registry;
+
+    @Option(names = "--model", defaultValue = "fmnist-simclr", description = "model name (default: ${DEFAULT-VALUE})")
+    String model;
+
+    @Option(names = "--token", description = "bearer token, if the registry requires one")
+    String token;
+
+    @Override
+    public Integer call() {
+        RegistryClient client = new RegistryClient(registry, token, Duration.ofSeconds(30));
+        List<ModelVersion> all = new ArrayList<>();
+        for (int offset = 0; ; ) {
+            Page<ModelVersion> page = client.listVersions(model, offset, 100);
+            all.addAll(page.items());
+            offset += page.items().size();
+            if (page.items().isEmpty() || offset >= page.total()) {
+                break;
+            }
+        }
+        System.out.print(EvaluationTable.render(model, all));
+        return 0;
+    }
+}
