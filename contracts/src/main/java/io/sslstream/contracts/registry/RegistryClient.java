@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * A small client of the registry's REST API ({@code /api/v1}) on the JDK's HTTP client, shared by the
@@ -82,6 +83,48 @@ public final class RegistryClient {
                 .GET().build()).body();
         return readJson(body, new TypeReference<>() {
         });
+    }
+
+    /** Versions matching a query (run, method, tag), ordered by creation, step or an evaluation metric. */
+    public Page<ModelVersion> findVersions(String model, VersionQuery query) {
+        byte[] body = send(request(API + "/models/" + enc(model) + "/versions?" + query.toQueryString()).GET().build()).body();
+        return readJson(body, new TypeReference<>() {
+        });
+    }
+
+    /** The version an alias points to ({@code latest}, {@code champion}, ...), or empty if the alias is not set. */
+    public Optional<ModelVersion> alias(String model, String alias) {
+        try {
+            return Optional.of(readJson(send(request(API + "/models/" + enc(model) + "/aliases/" + enc(alias)).GET().build()).body(),
+                    ModelVersion.class));
+        } catch (RegistryException e) {
+            if (e.status() == 404) {
+                return Optional.empty();
+            }
+            throw e;
+        }
+    }
+
+    /** Points an alias at a version ({@code latest} moves by itself and cannot be set); returns that version. */
+    public ModelVersion setAlias(String model, String alias, int version) {
+        HttpRequest req = request(API + "/models/" + enc(model) + "/aliases/" + enc(alias))
+                .header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString("{\"version\":" + version + "}"))
+                .build();
+        return readJson(send(req).body(), ModelVersion.class);
+    }
+
+    /** True if the registry already stores a blob with this digest (then an upload can be skipped). */
+    public boolean hasBlob(String sha256) {
+        try {
+            send(request(API + "/blobs/sha256/" + sha256).method("HEAD", HttpRequest.BodyPublishers.noBody()).build());
+            return true;
+        } catch (RegistryException e) {
+            if (e.status() == 404) {
+                return false;
+            }
+            throw e;
+        }
     }
 
     /** Downloads a version's weights to {@code target} (written to a sibling temp file, then moved). */
