@@ -25,6 +25,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
 
 /**
  * The whole platform on one machine: a real Kafka broker (KRaft, its own JVM) and the four services, each
@@ -161,6 +164,16 @@ public final class LocalStack implements AutoCloseable {
             }
             throw e;
         }
+    }
+
+    /** The metric names a service exports on {@code /q/metrics} (sample names, e.g. {@code x_total}, {@code x_seconds_sum}). */
+    public Set<String> metricNames(String service) throws IOException, InterruptedException {
+        String body = HTTP.send(HttpRequest.newBuilder(services.get(service).url("/q/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        return body.lines()
+                .filter(l -> !l.isBlank() && !l.startsWith("#"))
+                .map(l -> l.split("[{ ]", 2)[0])
+                .collect(Collectors.toCollection(TreeSet::new));
     }
 
     /** Sum of a counter on a service's {@code /q/metrics}, across its tags. */

@@ -20,16 +20,25 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -39,6 +48,7 @@ import static org.awaitility.Awaitility.await;
  * Kafka broker (KRaft, own JVM) and the four services (their built Quarkus jars, each in its own JVM).
  * Real Fashion-MNIST images (the shipped subset) travel from the loader to an evaluated checkpoint.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class LocalStackIT {
 
     static final Path SUBSET = Path.of("../testdata/fashion-mnist-subset");
@@ -65,6 +75,7 @@ class LocalStackIT {
     }
 
     @Test
+    @Order(1)
     void unlabeledImagesBecomeAnEvaluatedCheckpoint() throws Exception {
         long loaded = stack.feed(4000, () -> true);
         assertThat(loaded).isEqualTo(4000);
@@ -115,6 +126,47 @@ class LocalStackIT {
             assertThat(r.accuracy()).as(protocol).isGreaterThan(0.3).isLessThanOrEqualTo(1.0);
         }
     }
+
+    /**
+     * The Grafana dashboard and the alert rules in k8s/ may only use metrics the services really export: every
+     * {@code ssl_*} name they mention must be on some service's /q/metrics after the pipeline above ran. The
+     * others come from outside our services and are listed here with their source.
+     */
+    @Test
+    @Order(2)
+    void everyMetricOfTheDashboardAndTheAlertsIsExported() throws Exception {
+        // a view set the trainer must reject, so that its rejection counter exists like in any real run
+        try (KafkaProducer<String, byte[]> p = new KafkaProducer<>(RawSampleLoader.producerConfig(stack.bootstrapServers()),
+                new StringSerializer(), new ByteArraySerializer())) {
+            p.send(new ProducerRecord<>(Topics.views("simclr"), "bad-view", new byte[]{1, 2, 3})).get();
+        }
+        await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofSeconds(2)).until(() ->
+                stack.metric("trainer", "ssl_trainer_rejected_total") >= 1);
+
+        Set<String> exported = new HashSet<>();
+        for (String service : List.of("registry", "augmenter", "trainer", "eval")) {
+            exported.addAll(stack.metricNames(service));
+        }
+        Map<String, String> external = Map.of(
+                "kafka_consumergroup_lag", "Strimzi's Kafka Exporter",
+                "up", "Prometheus itself");
+        Path k8s = Main.repositoryHome().resolve("k8s/base/monitoring");
+        Set<String> used = new TreeSet<>();
+        for (String file : List.of("dashboard.json", "prometheusrule.yaml")) {
+            Matcher m = METRIC.matcher(Files.readString(k8s.resolve(file)));
+            while (m.find()) {
+                used.add(m.group());
+            }
+        }
+        assertThat(used).as("metric names found in the dashboard and rules").contains("ssl_trainer_loss", "kafka_consumergroup_lag");
+        Set<String> missing = new TreeSet<>(used);
+        missing.removeAll(exported);
+        missing.removeAll(external.keySet());
+        assertThat(missing).as("used in k8s/base/monitoring but exported by no service").isEmpty();
+    }
+
+    /** Metric names in PromQL: ours (ssl_*), Kafka's exporter's, and Prometheus' up. */
+    private static final Pattern METRIC = Pattern.compile("\\b(ssl_[a-z0-9_]+|kafka_[a-z0-9_]+|up(?=\\{))");
 
     private static Optional<EvaluationCompleted> succeeded(ModelVersion v) {
         return v.evaluations().stream().filter(e -> EvaluationCompleted.SUCCEEDED.equals(e.status())).findFirst();
