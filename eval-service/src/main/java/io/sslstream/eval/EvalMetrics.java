@@ -12,13 +12,16 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The evaluator's Micrometer meters (exported as {@code ssl_eval_*}). Accuracy gauges carry the latest value per
- * model, protocol and feature set; the version is a gauge of its own, so that the number of series stays bounded
- * however many versions are evaluated.
+ * The evaluator's Micrometer meters (exported as {@code ssl_eval_*}). Accuracy and lift gauges carry the values of
+ * the latest evaluated version per model, protocol and feature set (or baseline); which version that is, and which
+ * version is champion, are gauges of their own whose value is the version number. No meter has a version label, so
+ * the number of series is bounded by models x protocols x feature sets however many versions are evaluated; the
+ * history by version is in the registry.
  */
 @Startup
 @ApplicationScoped
@@ -34,8 +37,21 @@ public class EvalMetrics {
     public static final String DURATION = "ssl.eval.duration";
     /** Timer: one stage, tag {@code stage} ({@code download}, {@code load}, {@code features}, a protocol, {@code baseline}). */
     public static final String STAGE_DURATION = "ssl.eval.stage.duration";
-    /** Status value of an event skipped because the registry already holds its evaluation. */
+    /** Gauge: encoder accuracy minus a baseline's on the same protocol, tags {@code protocol}, {@code baseline}, {@code model}. */
+    public static final String LIFT = "ssl.eval.lift";
+    /** Gauge: the version the {@code champion} alias points to, tag {@code model}. */
+    public static final String CHAMPION_VERSION = "ssl.eval.champion.version";
+    /** Gauge: the champion's accuracy on the deciding protocol, tags {@code model}, {@code protocol}. */
+    public static final String CHAMPION_ACCURACY = "ssl.eval.champion.accuracy";
+    /** Counter: moves of the {@code champion} alias by this evaluator, tag {@code model}. */
+    public static final String CHAMPION_MOVES = "ssl.eval.champion.moves";
+    /** Status value of an event skipped because the registry already holds its evaluation and it was published. */
     public static final String SKIPPED = "skipped";
+    /**
+     * Status value of an event whose evaluation the registry held but {@code ssl.evaluations} did not (a restart
+     * between storing and publishing): the stored evaluation was published.
+     */
+    public static final String REPUBLISHED = "republished";
 
     @Inject
     MeterRegistry registry;
@@ -46,7 +62,7 @@ public class EvalMetrics {
     @PostConstruct
     void init() {
         // at start-up, so that a dashboard sees the counters at 0 before the first evaluation
-        for (String status : new String[]{EvaluationCompleted.SUCCEEDED, EvaluationCompleted.FAILED, SKIPPED}) {
+        for (String status : new String[]{EvaluationCompleted.SUCCEEDED, EvaluationCompleted.FAILED, SKIPPED, REPUBLISHED}) {
             registry.counter(EVALUATIONS, "status", status);
         }
     }
@@ -55,6 +71,30 @@ public class EvalMetrics {
     public void accuracies(String model, Iterable<ProtocolResult> results) {
         for (ProtocolResult r : results) {
             gauge(ACCURACY, Tags.of("protocol", r.protocol(), "feature_set", r.featureSet(), "model", model)).set(r.accuracy());
+        }
+    }
+
+    /** Records the lift of every encoder result over each baseline result of the same protocol. */
+    public void lifts(String model, List<ProtocolResult> results) {
+        for (ProtocolResult e : results) {
+            if (!Evaluator.ENCODER.equals(e.featureSet())) {
+                continue;
+            }
+            for (ProtocolResult b : results) {
+                if (!b.featureSet().equals(e.featureSet()) && b.protocol().equals(e.protocol())) {
+                    gauge(LIFT, Tags.of("protocol", e.protocol(), "baseline", b.featureSet(), "model", model))
+                            .set(e.accuracy() - b.accuracy());
+                }
+            }
+        }
+    }
+
+    /** The champion as last seen or set; {@code moved} counts a move. */
+    public void champion(String model, int version, String protocol, double accuracy, boolean moved) {
+        gauge(CHAMPION_VERSION, Tags.of("model", model)).set(version);
+        gauge(CHAMPION_ACCURACY, Tags.of("model", model, "protocol", protocol)).set(accuracy);
+        if (moved) {
+            registry.counter(CHAMPION_MOVES, "model", model).increment();
         }
     }
 

@@ -10,7 +10,10 @@ import java.util.UUID;
 /**
  * What the evaluator is doing, as {@code GET /api/v1/status} shows it.
  *
- * @param dataset     evaluation dataset
+ * @param dataset     evaluation dataset name
+ * @param datasetId   what evaluations are stored under, {@code name@train/test}
+ * @param format      {@code idx} or {@code folder}
+ * @param classes     number of classes
  * @param trainItems  labelled train images used
  * @param testItems   test images used
  * @param device      where it computes
@@ -19,11 +22,26 @@ import java.util.UUID;
  * @param current     the version being evaluated, or null
  * @param seen        versions announced to this process, newest first, with what became of them
  * @param recent      evaluations done by this process, newest first
- * @param baselines   raw-pixel results (empty until the first evaluation computed them)
+ * @param baselines   raw-pixel results, then random-init results per architecture (empty until the first evaluation
+ *                    computed them)
+ * @param champions   per model, the champion as this process last saw or moved it
  * @param assignments partition assignments of the checkpoint consumer (1 unless the group rebalanced)
  */
-public record EvalStatus(String dataset, int trainItems, int testItems, String device, List<String> protocols, String registry,
-                         Seen current, List<Seen> seen, List<Done> recent, List<ProtocolResult> baselines, int assignments) {
+public record EvalStatus(String dataset, String datasetId, String format, int classes, int trainItems, int testItems, String device,
+                         List<String> protocols, String registry, Seen current, List<Seen> seen, List<Done> recent,
+                         List<ProtocolResult> baselines, Map<String, Champion> champions, int assignments) {
+
+    /**
+     * The champion of a model.
+     *
+     * @param version   the version {@code champion} points to (after the last decision)
+     * @param accuracy  its accuracy on the deciding protocol, or null if not comparable
+     * @param candidate the version last considered
+     * @param moved     whether the last decision moved the alias
+     * @param reason    why
+     */
+    public record Champion(int version, Double accuracy, int candidate, boolean moved, String reason) {
+    }
 
     /**
      * A version announced on {@code ssl.checkpoints}.
@@ -32,7 +50,8 @@ public record EvalStatus(String dataset, int trainItems, int testItems, String d
      * @param version    version
      * @param eventId    the announcement's event id
      * @param receivedAt when this process received it
-     * @param state      {@code evaluating}, {@code succeeded}, {@code failed}, {@code skipped} or {@code nacked}
+     * @param state      {@code evaluating}, {@code succeeded}, {@code failed}, {@code skipped}, {@code republished} or
+     *                   {@code nacked}
      * @param detail     why it was skipped, failed or nacked, else null
      */
     public record Seen(String model, int version, UUID eventId, Instant receivedAt, String state, String detail) {

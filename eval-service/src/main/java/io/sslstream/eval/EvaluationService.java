@@ -1,14 +1,19 @@
 package io.sslstream.eval;
 
 import io.quarkus.logging.Log;
+import io.sslstream.contracts.checkpoint.CheckpointManifest;
 import io.sslstream.contracts.events.CheckpointPublished;
 import io.sslstream.contracts.events.EvaluationCompleted;
 import io.sslstream.contracts.events.ProtocolResult;
 import io.sslstream.contracts.registry.ModelVersion;
 import io.sslstream.contracts.registry.RegistryException;
 import io.sslstream.contracts.registry.Sha256;
+import io.sslstream.eval.champion.ChampionService;
 import io.sslstream.eval.config.EvalConfig;
+import io.sslstream.eval.dataset.LabelledDataset;
+import io.sslstream.eval.export.FeatureExport;
 import io.sslstream.eval.messaging.EvaluationPublisher;
+import io.sslstream.eval.messaging.PublishedEvaluations;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
@@ -20,6 +25,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Supplier;
@@ -27,15 +33,20 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
- * The evaluation of one announced checkpoint, end to end: skip it when the registry already holds a succeeded
- * evaluation of the version on this dataset; download the weights and verify their SHA-256; rebuild the encoder;
- * extract frozen features; run the protocols on them (the raw-pixel baseline alongside); store the result with the
- * version in the registry; publish it on {@code ssl.evaluations}.
+ * The evaluation of one announced checkpoint, end to end: download the weights and verify their SHA-256; rebuild
+ * the encoder; extract frozen features; run the protocols on them (the raw-pixel and random-init baselines
+ * alongside); store the result with the version in the registry; publish it on {@code ssl.evaluations}; move the
+ * {@code champion} alias if the version beats the champion. The caller commits the event after that.
+ *
+ * <p>Each version is evaluated once per dataset id. When the registry already holds an evaluation of the version on
+ * this dataset (the same event twice, or a restart after storing), nothing is computed again: the stored evaluation
+ * is published if {@code ssl.evaluations} does not have it yet (a restart between storing and publishing), and the
+ * champion rule is applied to it again (a restart before the alias moved); a plain duplicate publishes nothing.
  *
  * <p>A checkpoint that cannot be evaluated (not found, wrong checksum, unreadable, unknown architecture, shape
  * mismatch) becomes a {@code failed} evaluation with the reason, stored and published like any other, so that it is
- * not retried forever. Only a registry that stays unreachable through the retries ends in a
- * {@link RegistryUnavailableException}, for the caller to nack.
+ * not retried forever, and never becomes champion. Only a registry that stays unreachable through the retries ends
+ * in a {@link RegistryUnavailableException}, for the caller to nack.
  */
 @ApplicationScoped
 public class EvaluationService {
@@ -52,36 +63,40 @@ public class EvaluationService {
     EvalMetrics metrics;
     @Inject
     StatusBoard board;
+    @Inject
+    PublishedEvaluations published;
+    @Inject
+    ChampionService champion;
 
     /**
      * Handles one announcement.
      *
      * @param receivedAt when the event was received (the reported seconds start there)
-     * @return the published evaluation, or empty when the version had been evaluated before
+     * @return the published evaluation (new, or stored before and published now), or empty when the version's
+     *     evaluation had been stored and published before
      * @throws RegistryUnavailableException when the registry stayed unreachable
      */
     public Optional<EvaluationCompleted> handle(CheckpointPublished event, Instant receivedAt) {
         board.received(event, receivedAt);
         String dataset = evaluator.dataset().id();
         try {
-            EvaluationCompleted done;
+            EvaluationCompleted result;
             try {
                 Optional<EvaluationCompleted> before = storedEvaluation(event, dataset);
                 if (before.isPresent()) {
-                    String detail = "evaluation " + before.get().eventId() + " of " + before.get().timestamp() + " is stored";
-                    Log.infof("%s v%d already evaluated on %s (%s): skipped", event.modelName(), event.version(), dataset, detail);
-                    metrics.evaluation(EvalMetrics.SKIPPED);
-                    board.settled(event.eventId(), EvalMetrics.SKIPPED, detail);
-                    return Optional.empty();
+                    return resume(event, before.get());
                 }
-                done = completed(event, receivedAt, EvaluationCompleted.SUCCEEDED, null, evaluate(event));
+                result = completed(event, receivedAt, EvaluationCompleted.SUCCEEDED, null, evaluate(event));
             } catch (EvaluationFailure f) {
                 Log.warnf("%s v%d cannot be evaluated: %s", event.modelName(), event.version(), f.getMessage());
-                done = completed(event, receivedAt, EvaluationCompleted.FAILED, f.getMessage(), List.of());
+                result = completed(event, receivedAt, EvaluationCompleted.FAILED, f.getMessage(), List.of());
             }
-            store(done);
-            publisher.publish(done);
+            EvaluationCompleted done = result;
+            // stored, then published, then the champion: a restart in between finds it stored (see resume)
+            timed("store", () -> store(done));
+            timed("publish", () -> publisher.publish(done));
             record(done);
+            champion.consider(done).ifPresent(d -> board.champion(done.modelName(), done.version(), d));
             board.settled(event.eventId(), done.status(), done.failureReason());
             board.finished(done);
             return Optional.of(done);
@@ -91,6 +106,29 @@ public class EvaluationService {
         }
     }
 
+    /**
+     * The version's evaluation on this dataset is in the registry: publish it unless {@code ssl.evaluations} has it,
+     * and apply the champion rule to it again.
+     */
+    private Optional<EvaluationCompleted> resume(CheckpointPublished event, EvaluationCompleted stored) {
+        boolean announced = published.contains(stored);
+        String detail = "evaluation " + stored.eventId() + " of " + stored.timestamp() + " (" + stored.status() + ") is stored"
+                + (announced ? " and published" : " but was not published: published now");
+        Log.infof("%s v%d already evaluated on %s: %s", event.modelName(), event.version(), stored.dataset(), detail);
+        if (!announced) {
+            publisher.publish(stored);
+            if (EvaluationCompleted.SUCCEEDED.equals(stored.status())) {
+                gauges(stored);
+            }
+        }
+        String state = announced ? EvalMetrics.SKIPPED : EvalMetrics.REPUBLISHED;
+        metrics.evaluation(state);
+        champion.consider(stored).ifPresent(d -> board.champion(stored.modelName(), stored.version(), d));
+        board.settled(event.eventId(), state, detail);
+        return announced ? Optional.empty() : Optional.of(stored);
+    }
+
+    /** A stored evaluation of the version on {@code dataset}: the newest succeeded one, else the newest failed one. */
     private Optional<EvaluationCompleted> storedEvaluation(CheckpointPublished event, String dataset) {
         ModelVersion v;
         try {
@@ -103,9 +141,10 @@ public class EvaluationService {
             throw new EvaluationFailure("the registry refused to describe " + event.modelName() + " v" + event.version() + " ("
                     + e.status() + "): " + e.getMessage(), e);
         }
-        return v.evaluations().stream()
-                .filter(e -> EvaluationCompleted.SUCCEEDED.equals(e.status()) && dataset.equals(e.dataset()))
-                .findFirst();
+        List<EvaluationCompleted> onDataset = v.evaluations().stream().filter(e -> dataset.equals(e.dataset())).toList();
+        Optional<EvaluationCompleted> succeeded = onDataset.stream()
+                .filter(e -> EvaluationCompleted.SUCCEEDED.equals(e.status())).reduce((a, b) -> b);
+        return succeeded.isPresent() ? succeeded : onDataset.stream().reduce((a, b) -> b);
     }
 
     private List<ProtocolResult> evaluate(CheckpointPublished event) {
@@ -119,11 +158,15 @@ public class EvaluationService {
             });
             verify(event, weights);
             EncoderFeatures.Features features;
+            CheckpointManifest manifest;
             try (EncoderFeatures encoder = stage(event, "load", () -> EncoderFeatures.load(weights, ds, evaluator.device()))) {
+                manifest = encoder.manifest();
                 features = stage(event, "features", () -> encoder.extract(ds, config.batchSize()));
             }
+            config.featuresExportDir().ifPresent(d -> export(event, d, features));
             List<ProtocolResult> results = new ArrayList<>(protocols("raw-pixel baseline",
-                    () -> evaluator.baselines(r -> logResult(event, r))));
+                    () -> evaluator.rawPixelBaseline(r -> logResult(event, r))));
+            results.addAll(protocols("random-init baseline", () -> evaluator.randomInitBaseline(manifest, r -> logResult(event, r))));
             results.addAll(protocols("protocols on the encoder's features",
                     () -> evaluator.run(Evaluator.ENCODER, features.train(), features.test(), r -> {
                         logResult(event, r);
@@ -132,6 +175,18 @@ public class EvaluationService {
             return results;
         } finally {
             deleteRecursively(dir);
+        }
+    }
+
+    /** Writes the features as NumPy files; a failure to write is logged, not the evaluation's. */
+    private void export(CheckpointPublished event, Path dir, EncoderFeatures.Features f) {
+        LabelledDataset ds = evaluator.dataset();
+        try {
+            Path folder = FeatureExport.write(dir, event.modelName(), event.version(), f.train(), ds.trainLabels(), f.test(),
+                    ds.testLabels());
+            Log.infof("%s v%d features written to %s", event.modelName(), event.version(), folder);
+        } catch (IOException | RuntimeException e) {
+            Log.warnf("cannot write the features of %s v%d to %s: %s", event.modelName(), event.version(), dir, e.toString());
         }
     }
 
@@ -189,6 +244,15 @@ public class EvaluationService {
         }
     }
 
+    private void timed(String name, Runnable body) {
+        long t0 = System.nanoTime();
+        try {
+            body.run();
+        } finally {
+            metrics.stage(name, (System.nanoTime() - t0) / 1e9);
+        }
+    }
+
     private EvaluationCompleted completed(CheckpointPublished event, Instant receivedAt, String status, String reason,
                                           List<ProtocolResult> results) {
         Instant now = Instant.now();
@@ -211,16 +275,31 @@ public class EvaluationService {
         metrics.evaluation(done.status());
         metrics.duration(done.status(), done.seconds());
         if (EvaluationCompleted.SUCCEEDED.equals(done.status())) {
-            metrics.accuracies(done.modelName(), done.results());
-            metrics.lastVersion(done.modelName(), done.version());
+            gauges(done);
             String summary = done.results().stream()
-                    .map(r -> r.featureSet() + " " + r.protocol() + " " + String.format("%.4f", r.accuracy()))
+                    .filter(r -> Evaluator.ENCODER.equals(r.featureSet()))
+                    .map(r -> r.protocol() + " " + String.format(Locale.ROOT, "%.4f", r.accuracy()) + lifts(done, r))
                     .collect(Collectors.joining(", "));
             Log.infof("evaluated %s v%d on %s in %.1f s: %s", done.modelName(), done.version(), done.dataset(), done.seconds(), summary);
         } else {
             Log.infof("recorded failed evaluation of %s v%d in %.1f s: %s", done.modelName(), done.version(), done.seconds(),
                     done.failureReason());
         }
+    }
+
+    private void gauges(EvaluationCompleted done) {
+        metrics.accuracies(done.modelName(), done.results());
+        metrics.lifts(done.modelName(), done.results());
+        metrics.lastVersion(done.modelName(), done.version());
+    }
+
+    /** {@code " (+1.2 over raw-pixels, +6.0 over random-init)"}: points over each baseline of the same protocol. */
+    static String lifts(EvaluationCompleted done, ProtocolResult encoder) {
+        String s = done.results().stream()
+                .filter(b -> !Evaluator.ENCODER.equals(b.featureSet()) && b.protocol().equals(encoder.protocol()))
+                .map(b -> String.format(Locale.ROOT, "%+.1f over %s", 100 * (encoder.accuracy() - b.accuracy()), b.featureSet()))
+                .collect(Collectors.joining(", "));
+        return s.isEmpty() ? "" : " (" + s + ")";
     }
 
     private static void logResult(CheckpointPublished event, ProtocolResult r) {

@@ -12,6 +12,7 @@ import jakarta.inject.Inject;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
@@ -48,6 +49,16 @@ public class RegistryGateway {
             client.downloadWeights(model, version, target);
             return null;
         });
+    }
+
+    /** The version an alias points to, or empty when the alias is not set. */
+    public Optional<ModelVersion> alias(String model, String alias) {
+        return retrying("GET alias " + alias + " of " + model, () -> client.alias(model, alias));
+    }
+
+    /** Points an alias at a version. */
+    public ModelVersion setAlias(String model, String alias, int version) {
+        return retrying("PUT alias " + alias + " of " + model + " to v" + version, () -> client.setAlias(model, alias, version));
     }
 
     /** Posts an evaluation; the registry stores an event id once, so a retry after a lost response is harmless. */

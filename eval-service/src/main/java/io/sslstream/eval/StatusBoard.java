@@ -3,7 +3,9 @@ package io.sslstream.eval;
 import io.sslstream.contracts.events.CheckpointPublished;
 import io.sslstream.contracts.events.EvaluationCompleted;
 import io.sslstream.contracts.events.ProtocolResult;
+import io.sslstream.eval.champion.ChampionRule;
 import io.sslstream.eval.config.EvalConfig;
+import io.sslstream.eval.dataset.LabelledDataset;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
@@ -13,6 +15,7 @@ import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -28,6 +31,7 @@ public class StatusBoard {
     private final Deque<EvalStatus.Seen> seen = new ArrayDeque<>();
     private final Deque<EvalStatus.Done> recent = new ArrayDeque<>();
     private final AtomicInteger assignments = new AtomicInteger();
+    private final Map<String, EvalStatus.Champion> champions = new TreeMap<>();
     private EvalStatus.Seen current;
 
     public synchronized void received(CheckpointPublished e, Instant at) {
@@ -35,7 +39,7 @@ public class StatusBoard {
         push(seen, current);
     }
 
-    /** Final state of the current event: {@code succeeded}, {@code failed}, {@code skipped} or {@code nacked}. */
+    /** Final state of the current event: {@code succeeded}, {@code failed}, {@code skipped}, {@code republished} or {@code nacked}. */
     public synchronized void settled(UUID eventId, String state, String detail) {
         EvalStatus.Seen[] all = seen.toArray(new EvalStatus.Seen[0]);
         seen.clear();
@@ -56,6 +60,15 @@ public class StatusBoard {
         push(recent, new EvalStatus.Done(e.modelName(), e.version(), e.status(), e.failureReason(), acc, e.seconds(), e.timestamp()));
     }
 
+    /** The champion decision about version {@code candidate} of {@code model}. */
+    public synchronized void champion(String model, int candidate, ChampionRule.Decision d) {
+        if (d.move()) {
+            champions.put(model, new EvalStatus.Champion(candidate, d.accuracy(), candidate, true, d.reason()));
+        } else if (d.previousVersion() != null) {
+            champions.put(model, new EvalStatus.Champion(d.previousVersion(), d.previousAccuracy(), candidate, false, d.reason()));
+        }
+    }
+
     public void partitionsAssigned() {
         assignments.incrementAndGet();
     }
@@ -66,9 +79,9 @@ public class StatusBoard {
 
     public synchronized EvalStatus snapshot() {
         LabelledDataset ds = evaluator.dataset();
-        return new EvalStatus(ds.name(), ds.trainCount(), ds.testCount(), config.device(), config.protocols(),
-                evaluator.registryUrl(), current, List.copyOf(seen), List.copyOf(recent), evaluator.cachedBaselines(),
-                assignments.get());
+        return new EvalStatus(ds.name(), ds.id(), ds.format().label(), ds.classes().size(), ds.trainCount(), ds.testCount(),
+                config.device(), config.protocols(), evaluator.registryUrl(), current, List.copyOf(seen), List.copyOf(recent),
+                evaluator.cachedBaselines(), Map.copyOf(champions), assignments.get());
     }
 
     private <T> void push(Deque<T> deque, T item) {

@@ -28,9 +28,10 @@ import java.util.regex.Pattern;
 
 /**
  * A stand-in for the registry on the JDK's HTTP server, speaking the subset of {@code /api/v1} that
- * {@code RegistryClient} uses: blobs, versions, weights and evaluations (kept with their version and returned by
- * {@code GET version}, so that the evaluator's duplicate check sees them). Unlike the real registry it lets a
- * version point at a blob it does not hold (to test a 404 on the weights).
+ * {@code RegistryClient} uses: blobs, versions, weights, evaluations (kept with their version and returned by
+ * {@code GET version}, so that the evaluator's duplicate check sees them) and aliases. Unlike the real registry it
+ * lets a version point at a blob it does not hold (to test a 404 on the weights), and {@code GET alias} answers the
+ * version without its evaluations, so that the evaluator's re-read of the champion is exercised.
  *
  * <p>Tests drive it over HTTP only ({@code RegistryClient} to fill it, {@code /_fake/*} to inject faults and read
  * counters), so that nothing depends on which class loader runs the test and which runs this server.
@@ -39,6 +40,7 @@ final class FakeRegistry implements AutoCloseable {
 
     private static final Pattern VERSIONS = Pattern.compile("/api/v1/models/([^/]+)/versions");
     private static final Pattern VERSION = Pattern.compile("/api/v1/models/([^/]+)/versions/(\\d+)(/weights|/evaluations)?");
+    private static final Pattern ALIAS = Pattern.compile("/api/v1/models/([^/]+)/aliases/([^/]+)");
     private static final Pattern BLOB = Pattern.compile("/api/v1/blobs/sha256/([0-9a-f]{64})");
 
     private record Fault(String method, String path, int status, AtomicInteger remaining) {
@@ -51,6 +53,8 @@ final class FakeRegistry implements AutoCloseable {
     private final List<Fault> faults = new CopyOnWriteArrayList<>();
     private final AtomicInteger faultsServed = new AtomicInteger();
     private final AtomicInteger evaluationPosts = new AtomicInteger();
+    private final Map<String, Integer> aliases = new ConcurrentHashMap<>();
+    private final AtomicInteger aliasPuts = new AtomicInteger();
 
     private FakeRegistry() throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
@@ -95,6 +99,8 @@ final class FakeRegistry implements AutoCloseable {
                 }
                 blobs.put(m.group(1), body);
                 json(ex, 201, new BlobInfo(m.group(1), body.length));
+            } else if ((m = ALIAS.matcher(path)).matches()) {
+                alias(ex, method, decode(m.group(1)), decode(m.group(2)));
             } else if ((m = VERSIONS.matcher(path)).matches() && method.equals("POST")) {
                 createVersion(ex, decode(m.group(1)));
             } else if ((m = VERSION.matcher(path)).matches()) {
@@ -147,6 +153,30 @@ final class FakeRegistry implements AutoCloseable {
         json(ex, 201, v);
     }
 
+    private void alias(HttpExchange ex, String method, String model, String alias) throws IOException {
+        String key = model + "/" + alias;
+        if (method.equals("GET")) {
+            Integer version = aliases.get(key);
+            if (version == null) {
+                problem(ex, 404, "alias " + alias + " of model " + model + " is not set");
+            } else {
+                json(ex, 200, versions.get(model + "/" + version));
+            }
+        } else if (method.equals("PUT")) {
+            aliasPuts.incrementAndGet();
+            int version = Json.MAPPER.readTree(ex.getRequestBody().readAllBytes()).get("version").asInt();
+            ModelVersion v = versions.get(model + "/" + version);
+            if (v == null) {
+                problem(ex, 404, "no version " + version + " of model " + model);
+                return;
+            }
+            aliases.put(key, version);
+            json(ex, 200, withEvaluations(v));
+        } else {
+            problem(ex, 405, method + " alias");
+        }
+    }
+
     private ModelVersion withEvaluations(ModelVersion v) {
         List<EvaluationCompleted> list = evaluations.getOrDefault(v.model() + "/" + v.version(), List.of());
         return new ModelVersion(v.model(), v.version(), v.runId(), v.method(), v.architecture(), v.step(), v.samplesSeen(),
@@ -167,6 +197,7 @@ final class FakeRegistry implements AutoCloseable {
             ObjectNode n = Json.MAPPER.createObjectNode();
             n.put("faultsServed", faultsServed.get());
             n.put("evaluationPosts", evaluationPosts.get());
+            n.put("aliasPuts", aliasPuts.get());
             json(ex, 200, n);
         } else {
             problem(ex, 404, "no route " + method + " " + path);

@@ -1,9 +1,11 @@
 package io.sslstream.eval;
 
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
 import io.sslstream.contracts.checkpoint.CheckpointManifest;
 import io.sslstream.contracts.checkpoint.CheckpointManifest.Architecture;
 import io.sslstream.contracts.checkpoint.CheckpointManifest.InputSpec;
@@ -16,6 +18,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.SplittableRandom;
 
 /** Real checkpoint archives for the tests, written by ssl-model exactly as the trainer writes them. */
 final class TestCheckpoints {
@@ -49,5 +52,51 @@ final class TestCheckpoints {
 
     static Path smallCnn(Path file, String model) throws IOException {
         return write(file, model, Encoders.smallCnn(), Encoders.smallCnn(), FMNIST);
+    }
+
+    /**
+     * A small CNN whose BatchNorm layers look trained (running mean and variance, gamma and beta away from their
+     * initial 0, 1, 1, 0), so that folding them changes the convolutions.
+     */
+    static Path smallCnnWithBatchStatistics(Path file, String model) throws IOException {
+        Engines.pytorch().setRandomSeed(SEED);
+        SplittableRandom r = new SplittableRandom(SEED);
+        try (NDManager m = Engines.pytorch().newBaseManager()) {
+            Block enc = Encoders.create(Encoders.smallCnn());
+            enc.initialize(m, DataType.FLOAT32, new Shape(1, 1, 28, 28));
+            int changed = 0;
+            for (var p : enc.getParameters()) {
+                Parameter.Type type = p.getValue().getType();
+                double lo;
+                double hi;
+                if (type == Parameter.Type.RUNNING_MEAN) {
+                    lo = -0.5;
+                    hi = 0.5;
+                } else if (type == Parameter.Type.RUNNING_VAR) {
+                    lo = 0.2;
+                    hi = 3;
+                } else if (type == Parameter.Type.GAMMA) {
+                    lo = 0.5;
+                    hi = 1.5;
+                } else if (type == Parameter.Type.BETA) {
+                    lo = -0.3;
+                    hi = 0.3;
+                } else {
+                    continue;
+                }
+                NDArray a = p.getValue().getArray();
+                float[] v = new float[(int) a.size()];
+                for (int i = 0; i < v.length; i++) {
+                    v[i] = (float) (lo + (hi - lo) * r.nextDouble());
+                }
+                a.set(v);
+                changed++;
+            }
+            if (changed != 16) {
+                throw new IllegalStateException("expected 4 BatchNorm layers of 4 arrays, changed " + changed);
+            }
+            CheckpointArchive.write(file, manifest(model, Encoders.smallCnn(), FMNIST), Map.of(CheckpointArchive.ENCODER, enc), Map.of());
+        }
+        return file;
     }
 }

@@ -14,7 +14,7 @@ import java.util.Optional;
 public final class EvaluationTable {
 
     /** Protocols shown, in column order. */
-    static final List<String> PROTOCOLS = List.of("linear", "linear@100", "knn@20", "knn@200");
+    static final List<String> PROTOCOLS = List.of("linear", "linear@10", "linear@100", "knn@20", "knn@200");
 
     private EvaluationTable() {
     }

@@ -36,12 +36,40 @@ public interface EvalConfig {
     Dataset dataset();
 
     /** Protocols run on every checkpoint, in this order: {@code linear}, {@code linear@N}, {@code knn@20}, {@code knn@200}, {@code knn@K:T}. */
-    @WithDefault("linear,linear@100,knn@20,knn@200")
+    @WithDefault("linear,linear@10,linear@100,knn@20,knn@200")
     List<String> protocols();
 
     /** Evaluate raw pixels (pixels / 255) with the same protocols once per dataset and report them with every evaluation. */
     @WithDefault("true")
     boolean rawPixelBaseline();
+
+    /**
+     * Evaluate a randomly initialised encoder of each checkpoint's architecture (and input normalisation) with the
+     * same protocols, once per architecture, and report it with every evaluation (feature set {@code random-init}).
+     */
+    @WithDefault("true")
+    boolean randomInitBaseline();
+
+    /** Seed of the random-init baseline's parameter initialisation (stored with its results as {@code init_seed}). */
+    @WithDefault("0")
+    int randomInitSeed();
+
+    /** Moving the {@code champion} alias to the best evaluated version. */
+    Champion champion();
+
+    /**
+     * Before an evaluation found in the registry is published again (a restart between storing and publishing),
+     * {@code ssl.evaluations} is searched for it from its timestamp minus this much (clock skew between the
+     * evaluator and the broker).
+     */
+    @WithDefault("PT5M")
+    Duration publishedCheckSlack();
+
+    /**
+     * Directory where the encoder's features of every evaluation are written as NumPy files
+     * ({@code <model>-v<version>/{train,test}_{x,y}.npy}), to check the protocols with another library; off when unset.
+     */
+    Optional<Path> featuresExportDir();
 
     /** Images per forward pass of feature extraction. */
     @WithDefault("500")
@@ -69,21 +97,67 @@ public interface EvalConfig {
 
     /** The labelled evaluation set. */
     interface Dataset {
-        /** Dataset name as reported with every result; {@code fashion-mnist} in this version. */
-        @WithDefault("fashion-mnist")
-        String name();
+        /** {@code idx} (an images and a labels file per split) or {@code folder} ({@code train/<class>/*}, {@code test/<class>/*}). */
+        @WithDefault("idx")
+        String format();
 
-        /** Directory with the dataset's files ({@code {train,t10k}-{images-idx3,labels-idx1}-ubyte.gz}). */
+        /**
+         * Name reported with every result (the dataset id is {@code name@train/test}); default {@code fashion-mnist}
+         * for {@code idx}, the directory's name for {@code folder}.
+         */
+        Optional<String> name();
+
+        /** Directory with the IDX files, or the image folder holding {@code train/} and {@code test/}. */
         @WithDefault("/usr/share/datasets/fashion-mnist")
         Path dir();
 
-        /** Train items used, from the start of the train split. */
+        /** IDX: train images file in {@code dir} (also found with {@code .gz} appended). */
+        @WithDefault("train-images-idx3-ubyte")
+        String trainImages();
+
+        /** IDX: train labels file. */
+        @WithDefault("train-labels-idx1-ubyte")
+        String trainLabels();
+
+        /** IDX: test images file. */
+        @WithDefault("t10k-images-idx3-ubyte")
+        String testImages();
+
+        /** IDX: test labels file. */
+        @WithDefault("t10k-labels-idx1-ubyte")
+        String testLabels();
+
+        /** Folder: channels the images are decoded to (1 or 3); default those of the first train image (gray: 1). */
+        Optional<Integer> channels();
+
+        /**
+         * Folder: {@code HxW} every image is resized to (bilinear); unset, every image must have the first train
+         * image's size and start-up fails naming the first one that does not.
+         */
+        Optional<String> imageSize();
+
+        /** Train items used: the first ones of an IDX file; of a folder, one image of each class in turn. */
         @WithDefault("60000")
         int maxTrain();
 
-        /** Test items used, from the start of the test split. */
+        /** Test items used, as for {@code max-train}. */
         @WithDefault("10000")
         int maxTest();
+    }
+
+    /** Moving the {@code champion} alias. */
+    interface Champion {
+        /** Move {@code champion} at all (switch off on an evaluator whose dataset should not decide it). */
+        @WithDefault("true")
+        boolean enabled();
+
+        /** The protocol that decides, on the encoder's features (one of {@code protocols}). */
+        @WithDefault("linear")
+        String protocol();
+
+        /** A version becomes champion when its accuracy exceeds the champion's by more than this (a fraction, not points). */
+        @WithDefault("0.002")
+        double margin();
     }
 
     /** Linear probe settings (the peer's defaults). */

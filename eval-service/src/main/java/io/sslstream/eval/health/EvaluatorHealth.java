@@ -24,7 +24,7 @@ public class EvaluatorHealth implements HealthCheck {
     public HealthCheckResponse call() {
         EvalStatus s = board.snapshot();
         HealthCheckResponseBuilder b = HealthCheckResponse.named("evaluator").up()
-                .withData("dataset", s.dataset())
+                .withData("dataset", s.datasetId())
                 .withData("trainItems", s.trainItems())
                 .withData("testItems", s.testItems())
                 .withData("registry", s.registry());

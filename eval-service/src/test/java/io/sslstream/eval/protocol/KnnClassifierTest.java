@@ -67,6 +67,39 @@ class KnnClassifierTest {
     }
 
     @Test
+    void onePassAnswersEveryQueryAsSeparatePassesWould() {
+        java.util.SplittableRandom r = new java.util.SplittableRandom(5);
+        int n = 400;
+        float[] x = new float[n * 8];
+        int[] y = new int[n];
+        for (int i = 0; i < n; i++) {
+            y[i] = i % 4;
+            for (int j = 0; j < 8; j++) {
+                x[i * 8 + j] = (float) ((j % 4 == y[i] ? 1.5 : 0) + r.nextGaussian());
+            }
+        }
+        FeatureMatrix train = FeatureMatrix.copyOf(java.util.Arrays.copyOf(x, 300 * 8), 300, 8);
+        FeatureMatrix test = FeatureMatrix.copyOf(java.util.Arrays.copyOfRange(x, 300 * 8, n * 8), 100, 8);
+        int[] trainY = java.util.Arrays.copyOf(y, 300);
+        int[] testY = java.util.Arrays.copyOfRange(y, 300, n);
+        KnnClassifier chunked = new KnnClassifier(Device.cpu(), 33);
+        java.util.List<KnnClassifier.Query> queries = java.util.List.of(new KnnClassifier.Query(20, 0.07),
+                new KnnClassifier.Query(200, 0.1), new KnnClassifier.Query(1, 0.5));
+        java.util.List<KnnClassifier.Result> all = chunked.evaluateAll(train, trainY, test, testY, queries);
+        assertThat(all).hasSize(3);
+        for (int q = 0; q < 3; q++) {
+            KnnClassifier.Query query = queries.get(q);
+            KnnClassifier.Result alone = chunked.evaluate(train, trainY, test, testY, query.k(), query.temperature());
+            assertThat(all.get(q).k()).isEqualTo(query.k());
+            assertThat(all.get(q).correct()).as("k=%d", query.k()).isEqualTo(alone.correct());
+            assertThat(all.get(q).seconds()).isNotNegative();
+        }
+        // the blobs are separable enough that kNN is far above chance (0.25)
+        assertThat(all.get(0).accuracy()).isGreaterThan(0.6);
+        assertThat(all.get(2).accuracy()).isNotEqualTo(all.get(0).accuracy());
+    }
+
+    @Test
     void inputsThatDoNotLineUpAreRejectedWithTheirSizes() {
         assertThatThrownBy(() -> knn.predict(TRAIN, new int[]{0, 1}, QUERY, 1, 0.07))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("4 train rows but 2 train labels");

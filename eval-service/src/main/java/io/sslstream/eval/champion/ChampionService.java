@@ -1,0 +1,87 @@
+package io.sslstream.eval.champion;
+
+import io.quarkus.logging.Log;
+import io.sslstream.contracts.events.EvaluationCompleted;
+import io.sslstream.contracts.registry.ModelVersion;
+import io.sslstream.contracts.registry.RegistryException;
+import io.sslstream.eval.EvalMetrics;
+import io.sslstream.eval.RegistryGateway;
+import io.sslstream.eval.RegistryUnavailableException;
+import io.sslstream.eval.config.EvalConfig;
+import io.sslstream.eval.protocol.ProtocolSpec;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import java.util.Optional;
+
+/**
+ * Applies {@link ChampionRule} after an evaluation is stored and published: reads the {@code champion} alias (and,
+ * when its answer carries no comparable evaluation, the champion version itself, in case the alias answer is
+ * older than its evaluation), and moves the alias when the rule says so. Idempotent: an evaluation considered
+ * again after a restart finds the alias where it left it.
+ *
+ * <p>The registry offers no compare-and-set on aliases: two evaluators on one model can race; run one that moves
+ * {@code champion} per model ({@code ssl.eval.champion.enabled=false} on the others).
+ */
+@ApplicationScoped
+public class ChampionService {
+
+    @Inject
+    EvalConfig config;
+    @Inject
+    RegistryGateway registry;
+    @Inject
+    EvalMetrics metrics;
+
+    /**
+     * Considers a stored evaluation for champion.
+     *
+     * @return the decision, or empty when champion moves are off, the evaluation failed, or the registry refused a
+     *     call (logged)
+     * @throws RegistryUnavailableException when the registry stayed unreachable
+     */
+    public Optional<ChampionRule.Decision> consider(EvaluationCompleted done) {
+        if (!config.champion().enabled() || !EvaluationCompleted.SUCCEEDED.equals(done.status())) {
+            return Optional.empty();
+        }
+        String protocol = ProtocolSpec.parse(config.champion().protocol()).name();
+        String model = done.modelName();
+        try {
+            Optional<ModelVersion> current = registry.alias(model, ChampionRule.ALIAS);
+            if (current.isPresent() && current.get().version() != done.version()
+                    && ChampionRule.comparable(current.get(), done.dataset(), protocol).isEmpty()) {
+                current = reRead(model, current.get().version());
+            }
+            ChampionRule.Decision d = ChampionRule.decide(done, current, protocol, config.champion().margin());
+            if (d.move()) {
+                registry.setAlias(model, ChampionRule.ALIAS, done.version());
+                metrics.champion(model, done.version(), protocol, d.accuracy(), true);
+                Log.infof("champion of %s moved from %s to v%d: %s", model, d.previousVersion() == null ? "none"
+                        : "v" + d.previousVersion(), done.version(), d.reason());
+            } else {
+                if (d.previousVersion() != null) {
+                    metrics.champion(model, d.previousVersion(), protocol,
+                            d.previousAccuracy() == null ? Double.NaN : d.previousAccuracy(), false);
+                }
+                Log.infof("champion of %s stays v%s: v%d %s", model, d.previousVersion(), done.version(), d.reason());
+            }
+            return Optional.of(d);
+        } catch (RegistryException e) {
+            Log.warnf("cannot consider %s v%d for champion: the registry refused (%d): %s", model, done.version(), e.status(),
+                    e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    /** The champion version with its evaluations; empty when it no longer exists. */
+    private Optional<ModelVersion> reRead(String model, int version) {
+        try {
+            return Optional.of(registry.getVersion(model, version));
+        } catch (RegistryException e) {
+            if (e.status() == 404) {
+                return Optional.empty();
+            }
+            throw e;
+        }
+    }
+}
