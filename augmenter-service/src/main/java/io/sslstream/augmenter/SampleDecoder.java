@@ -5,6 +5,7 @@ import io.sslstream.contracts.codec.RawSample;
 
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
+import javax.imageio.spi.ImageReaderSpi;
 import javax.imageio.stream.ImageInputStream;
 import javax.imageio.stream.MemoryCacheImageInputStream;
 import java.awt.image.BufferedImage;
@@ -15,7 +16,12 @@ import java.awt.image.Raster;
 import java.io.ByteArrayInputStream;
 import java.io.EOFException;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 
 import static io.sslstream.augmenter.RejectedSampleException.STAGE_DECODE;
@@ -52,6 +58,28 @@ public final class SampleDecoder {
     /** Content types this build decodes, besides {@link RawSample#PIXELS_U8}. */
     public static final Set<String> SUPPORTED_TYPES = Set.of(PNG, JPEG);
 
+    private static final byte[] PNG_SIGNATURE = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'};
+    private static final byte[] JPEG_SIGNATURE = {(byte) 0xFF, (byte) 0xD8, (byte) 0xFF};
+
+    /**
+     * The JVM's readers, looked up once: ImageIO's registry lookup costs more than creating a reader, and is shared
+     * by every worker thread.
+     */
+    private static final Map<String, ImageReaderSpi> READERS = readers();
+
+    private static Map<String, ImageReaderSpi> readers() {
+        Map<String, ImageReaderSpi> readers = new HashMap<>();
+        for (String type : SUPPORTED_TYPES) {
+            Iterator<ImageReader> it = ImageIO.getImageReadersByMIMEType(type);
+            if (it.hasNext()) {
+                ImageReader r = it.next();
+                readers.put(type, r.getOriginatingProvider());
+                r.dispose();
+            }
+        }
+        return Map.copyOf(readers);
+    }
+
     /** Largest side a {@code View} can hold (u16 on the wire). */
     static final int MAX_SIDE = 0xFFFF;
 
@@ -65,10 +93,20 @@ public final class SampleDecoder {
         this.maxPixels = maxPixels;
     }
 
+    public long maxPixels() {
+        return maxPixels;
+    }
+
+    /** Checks the shape of raw pixels: sides at least 1, within the pixel limit, 1 or 3 channels. */
+    public void checkShape(int height, int width, int channels) throws RejectedSampleException {
+        checkSize(height, width);
+        checkChannels(channels);
+    }
+
+    /** The image of a sample, or a rejection with a precise reason. */
     public Image decode(RawSample sample) throws RejectedSampleException {
         if (sample.isRawPixels()) {
-            checkSize(sample.height(), sample.width());
-            checkChannels(sample.channels());
+            checkShape(sample.height(), sample.width(), sample.channels());
             return new Image(sample.height(), sample.width(), sample.channels(), sample.payload());
         }
         if (!SUPPORTED_TYPES.contains(sample.contentType())) {
@@ -85,25 +123,69 @@ public final class SampleDecoder {
         return image;
     }
 
+    /**
+     * The height and width of an encoded image from its header alone, checked against the pixel limit: what an
+     * ingestion endpoint can check cheaply before it accepts the bytes. Nothing is decompressed.
+     *
+     * @throws RejectedSampleException with the reason {@link #decode} would give for a bad header
+     */
+    public int[] probe(String contentType, byte[] payload) throws RejectedSampleException {
+        if (!SUPPORTED_TYPES.contains(contentType)) {
+            throw reject(UNSUPPORTED_CONTENT_TYPE, "content type '" + contentType + "' is not one of " + PNG + ", " + JPEG);
+        }
+        return withReader(contentType, payload, reader -> new int[] {reader.getHeight(0), reader.getWidth(0)}, false);
+    }
+
     private Image decodeEncoded(RawSample sample) throws RejectedSampleException {
-        String type = sample.contentType();
-        Iterator<ImageReader> readers = ImageIO.getImageReadersByMIMEType(type);
-        if (!readers.hasNext()) {
+        return withReader(sample.contentType(), sample.payload(), reader -> {
+            List<String> warnings = new ArrayList<>(1);
+            // ImageIO decodes a truncated or damaged JPEG "successfully", filling what is missing with gray, and only
+            // warns: a warning is a rejection here, or half-gray images would become training data
+            reader.addIIOReadWarningListener((source, warning) -> warnings.add(warning));
+            BufferedImage img = reader.read(0);
+            if (!warnings.isEmpty()) {
+                String all = String.join("; ", warnings);
+                boolean truncated = all.toLowerCase(Locale.ROOT).contains("premature end")
+                        || all.toLowerCase(Locale.ROOT).contains("truncated");
+                throw reject(truncated ? TRUNCATED : CORRUPT, sample.contentType() + " decoded with warnings: " + all);
+            }
+            return toHwc(img);
+        }, true);
+    }
+
+    /** What to do with a reader whose input is set and whose header passed the size check. */
+    private interface ReaderWork<T> {
+        T run(ImageReader reader) throws IOException, RejectedSampleException;
+    }
+
+    private <T> T withReader(String type, byte[] payload, ReaderWork<T> work, boolean decoding) throws RejectedSampleException {
+        ImageReaderSpi spi = READERS.get(type);
+        if (spi == null) {
             throw reject(UNSUPPORTED_CONTENT_TYPE, "this JVM has no ImageIO reader for " + type);
         }
-        ImageReader reader = readers.next();
+        byte[] signature = type.equals(PNG) ? PNG_SIGNATURE : JPEG_SIGNATURE;
+        if (!startsLike(payload, signature)) {
+            throw reject(CONTENT_MISMATCH, "payload of " + payload.length + " bytes does not start like a " + type + " image");
+        }
+        ImageReader reader;
+        try {
+            reader = spi.createReaderInstance();
+        } catch (IOException e) {
+            throw new IllegalStateException("ImageIO cannot create a " + type + " reader", e);
+        }
         // an in-memory stream: ImageIO's default for input streams may cache in temporary files
-        try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(sample.payload()))) {
+        try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(payload))) {
             if (!reader.getOriginatingProvider().canDecodeInput(in)) {
-                throw reject(CONTENT_MISMATCH, "payload of " + sample.payload().length + " bytes does not start like a "
+                throw reject(CONTENT_MISMATCH, "payload of " + payload.length + " bytes does not start like a "
                         + type + " image");
             }
             // ignoreMetadata: metadata chunks (e.g. compressed text) are a bomb vector we do not need
             reader.setInput(in, true, true);
             checkSize(reader.getHeight(0), reader.getWidth(0));
-            return toHwc(reader.read(0));
+            return work.run(reader);
         } catch (IOException e) {
-            throw reject(endOfInput(e) ? TRUNCATED : CORRUPT, type + " cannot be decoded: " + e.getMessage(), e);
+            throw reject(endOfInput(e) ? TRUNCATED : CORRUPT, type + (decoding ? " cannot be decoded: " : " header cannot be read: ")
+                    + e.getMessage(), e);
         } catch (RuntimeException e) {
             // ImageIO's plugins throw unchecked exceptions on some malformed streams
             throw reject(CORRUPT, type + " cannot be decoded: " + e, e);
@@ -186,6 +268,34 @@ public final class SampleDecoder {
         for (int i = 0; i < icm.getMapSize(); i++) {
             int r = icm.getRed(i);
             if (r != icm.getGreen(i) || r != icm.getBlue(i)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * {@link #PNG} or {@link #JPEG} when the bytes start with that format's signature, else {@code null}: for callers
+     * that receive images without a trustworthy content type.
+     */
+    public static String sniff(byte[] bytes) {
+        if (bytes.length >= PNG_SIGNATURE.length && startsLike(bytes, PNG_SIGNATURE)) {
+            return PNG;
+        }
+        if (bytes.length >= JPEG_SIGNATURE.length && startsLike(bytes, JPEG_SIGNATURE)) {
+            return JPEG;
+        }
+        return null;
+    }
+
+    /** Whether the bytes agree with the signature as far as both go: a cut-off signature is truncated, not foreign. */
+    private static boolean startsLike(byte[] bytes, byte[] signature) {
+        int n = Math.min(bytes.length, signature.length);
+        if (n == 0) {
+            return false;
+        }
+        for (int i = 0; i < n; i++) {
+            if (bytes[i] != signature[i]) {
                 return false;
             }
         }

@@ -3,7 +3,7 @@ package io.sslstream.augmenter;
 import io.sslstream.augmenter.augment.Image;
 import io.sslstream.augmenter.augment.Recipe;
 import io.sslstream.augmenter.augment.Seeds;
-import io.sslstream.augmenter.augment.SimclrRecipe;
+import io.sslstream.augmenter.augment.Recipes;
 import io.sslstream.contracts.Topics;
 import io.sslstream.contracts.codec.RawSample;
 import io.sslstream.contracts.codec.View;
@@ -22,7 +22,7 @@ class AugmenterTest {
     static final long BASE_SEED = 99;
 
     final Augmenter augmenter = new Augmenter(new SampleDecoder(1 << 24),
-            List.of(new SimclrRecipe(SimclrRecipe.Settings.defaults())), BASE_SEED);
+            List.of(Recipes.simclrV1()), BASE_SEED);
 
     @Test
     void turnsARawSampleIntoASimclrViewSetSeededFromItsId() throws Exception {
@@ -46,7 +46,7 @@ class AugmenterTest {
     void sameBytesGiveSameOutputAndAnotherBaseSeedAnother() throws Exception {
         byte[] raw = TestSamples.fashion(1, pixels(784, 1)).encode();
         Augmenter otherBase = new Augmenter(new SampleDecoder(1 << 24),
-                List.of(new SimclrRecipe(SimclrRecipe.Settings.defaults())), BASE_SEED + 1);
+                List.of(Recipes.simclrV1()), BASE_SEED + 1);
 
         byte[] first = augmenter.augment(raw).outputs().get(0).viewSet();
 
@@ -77,6 +77,35 @@ class AugmenterTest {
     }
 
     @Test
+    void rejectsASampleWhoseViewSetWouldNotFitARecordBeforeAugmentingIt() throws Exception {
+        Augmenter small = new Augmenter(new SampleDecoder(1 << 24), List.of(Recipes.simclrV1()), BASE_SEED, 2000);
+
+        assertThatThrownBy(() -> small.augment(RawSample.pixels("big", "d", "", 40, 40, 1, new byte[1600]).encode()))
+                .isInstanceOfSatisfying(RejectedSampleException.class, e -> {
+                    assertThat(e.reason()).isEqualTo(Augmenter.OUTPUT_TOO_LARGE);
+                    assertThat(e.stage()).isEqualTo(RejectedSampleException.STAGE_AUGMENT);
+                    assertThat(e.getMessage()).contains("simclr", "40x40x1", "2000");
+                });
+        // 2 x 28 x 28 plus a header fits
+        assertThat(small.augment(TestSamples.fashion(0, new byte[784]).encode()).outputs()).hasSize(1);
+    }
+
+    @Test
+    void runsEveryActiveRecipeOnTheSameSeed() throws Exception {
+        Augmenter all = new Augmenter(new SampleDecoder(1 << 24),
+                List.of(Recipes.simclrV1(), Recipes.byolV1(), Recipes.multicropV1(), Recipes.maeV1()), BASE_SEED);
+
+        AugmentedSample out = all.augment(TestSamples.fashion(3, pixels(784, 3)).encode());
+
+        assertThat(out.outputs()).extracting(AugmentedSample.Output::topic)
+                .containsExactly("ssl.views.simclr", "ssl.views.byol", "ssl.views.multicrop", "ssl.views.mae");
+        assertThat(out.outputs()).extracting(o -> ViewSet.decode(o.viewSet()).views().size()).containsExactly(2, 2, 6, 1);
+        assertThat(out.outputs()).allSatisfy(o -> assertThat(ViewSet.decode(o.viewSet()).seed()).isEqualTo(out.seed()));
+        assertThatThrownBy(() -> new Augmenter(new SampleDecoder(1), List.of(Recipes.simclrV1(), Recipes.simclrV1()), 0))
+                .hasMessageContaining("distinct");
+    }
+
+    @Test
     void passesImageRejectionsOn() {
         assertRejected(RawSample.pixels("x", "d", "", 1, 1, 2, new byte[2]).encode(), SampleDecoder.BAD_CHANNELS);
     }
@@ -99,9 +128,14 @@ class AugmenterTest {
                 return new ViewSet(sampleId, name(), version(), seed,
                         List.of(new View(image.height(), image.width(), image.channels(), image.pixels())), null);
             }
+
+            @Override
+            public long encodedSize(String sampleId, int height, int width, int channels) {
+                return (long) height * width * channels + 100;
+            }
         };
         Augmenter two = new Augmenter(new SampleDecoder(1 << 24),
-                List.of(new SimclrRecipe(SimclrRecipe.Settings.defaults()), identity), BASE_SEED);
+                List.of(Recipes.simclrV1(), identity), BASE_SEED);
 
         AugmentedSample out = two.augment(TestSamples.fashion(2, pixels(784, 2)).encode());
 

@@ -109,12 +109,42 @@ class SampleDecoderTest {
     }
 
     @Test
+    void rejectsATruncatedJpegThatImageIoWouldFillWithGray() {
+        // ImageIO decodes the first part of a cut JPEG, fills the rest with gray and only warns
+        byte[] jpeg = encode(noise(64, 64), "jpeg");
+
+        for (double f : new double[] {0.7, 0.9, 0.99}) {
+            assertRejected(encoded("t", SampleDecoder.JPEG, Arrays.copyOf(jpeg, (int) (jpeg.length * f))), SampleDecoder.TRUNCATED);
+        }
+    }
+
+    @Test
+    void probesTheSizeOfAnEncodedImageFromItsHeader() throws Exception {
+        assertThat(decoder.probe(SampleDecoder.PNG, encode(noise(7, 5), "png"))).containsExactly(5, 7);
+        assertThat(decoder.probe(SampleDecoder.JPEG, encode(noise(9, 4), "jpeg"))).containsExactly(4, 9);
+        assertThatThrownBy(() -> decoder.probe(SampleDecoder.PNG, TestSamples.pngClaiming(30_000, 30_000)))
+                .isInstanceOfSatisfying(RejectedSampleException.class, e -> assertThat(e.reason()).isEqualTo(SampleDecoder.TOO_LARGE));
+        assertThatThrownBy(() -> decoder.probe(SampleDecoder.JPEG, new byte[] {1, 2, 3}))
+                .isInstanceOfSatisfying(RejectedSampleException.class, e -> assertThat(e.reason()).isEqualTo(SampleDecoder.CONTENT_MISMATCH));
+        assertThatThrownBy(() -> decoder.probe("image/gif", new byte[] {1, 2, 3}))
+                .isInstanceOfSatisfying(RejectedSampleException.class,
+                        e -> assertThat(e.reason()).isEqualTo(SampleDecoder.UNSUPPORTED_CONTENT_TYPE));
+    }
+
+    @Test
     void rejectsBytesThatAreNotAnImageOfTheDeclaredType() {
         byte[] random = new byte[500];
         new SplittableRandom(1).nextBytes(random);
 
         assertRejected(encoded("r", SampleDecoder.PNG, random), SampleDecoder.CONTENT_MISMATCH);
         assertRejected(encoded("r", SampleDecoder.JPEG, encode(noise(4, 4), "png")), SampleDecoder.CONTENT_MISMATCH);
+        assertRejected(encoded("r", SampleDecoder.PNG, new byte[] {1, 2, 3}), SampleDecoder.CONTENT_MISMATCH);
+        assertRejected(encoded("r", SampleDecoder.PNG, new byte[0]), SampleDecoder.CONTENT_MISMATCH);
+        // the start of a real signature is a truncated image, not a foreign one
+        assertRejected(encoded("r", SampleDecoder.PNG, Arrays.copyOf(encode(noise(4, 4), "png"), 5)), SampleDecoder.TRUNCATED);
+        assertThat(SampleDecoder.sniff(encode(noise(4, 4), "png"))).isEqualTo(SampleDecoder.PNG);
+        assertThat(SampleDecoder.sniff(encode(noise(4, 4), "jpeg"))).isEqualTo(SampleDecoder.JPEG);
+        assertThat(SampleDecoder.sniff(random)).isNull();
     }
 
     @Test

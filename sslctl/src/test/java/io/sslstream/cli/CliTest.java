@@ -29,6 +29,17 @@ class CliTest {
     }
 
     @Test
+    void loadImagesIsACommandThatNeedsAFolder() {
+        CommandLine cli = Main.commandLine();
+        StringWriter err = new StringWriter();
+        cli.setErr(new PrintWriter(err));
+
+        assertThat(cli.getSubcommands()).containsKey("load-images");
+        assertThat(cli.execute("load-images")).isEqualTo(2);
+        assertThat(err.toString()).contains("--dir");
+    }
+
+    @Test
     void stackWithoutFashionMnistSaysHowToGetIt() {
         StringWriter err = new StringWriter();
         CommandLine cli = Main.commandLine();

@@ -19,4 +19,10 @@ public interface Recipe {
 
     /** The training sample of one image. */
     ViewSet apply(String sampleId, Image image, long seed);
+
+    /**
+     * The size in bytes of the encoded {@link ViewSet} of an image of this shape, known before any work: a sample
+     * whose output would not fit in a Kafka record is rejected without augmenting it.
+     */
+    long encodedSize(String sampleId, int height, int width, int channels);
 }

@@ -3,8 +3,9 @@ package io.sslstream.augmenter.augment;
 /**
  * Per-thread work arrays of the ops, so that augmenting a view allocates nothing but its output.
  *
- * <p>Only tables of one output row or column, or one entry per pixel value, live here, never whole images:
- * a thread that once handled a huge image does not keep it alive.
+ * <p>Only tables of one output row or column, one entry per pixel value, or a blur kernel's worth of rows live
+ * here, never whole images; and blur arrays above {@link #KEEP_LIMIT} are not kept: a thread that once handled a
+ * huge image does not keep its work arrays alive.
  */
 final class Scratch {
 
@@ -19,12 +20,26 @@ final class Scratch {
     /** Two source rows interpolated horizontally, {@code outW * channels} values each. */
     float[] lineA = new float[0];
     float[] lineB = new float[0];
+    /** The same in fixed point, and the fixed-point weights of the second column and row taps. */
+    int[] lineIA = new int[0];
+    int[] lineIB = new int[0];
+    /** One output row of fixed-point results before they are narrowed to bytes. */
+    int[] lineIC = new int[0];
+    int[] colWi = new int[0];
+    int[] rowWi = new int[0];
     /** Per-channel histograms, channel c at {@code [c * 256, c * 256 + 256)}. */
     final int[] histogram = new int[3 * 256];
     /** A value map under construction, unclamped ints. */
     final int[] valueMap = new int[256];
     /** The same map as bytes, for the pass over the pixels. */
     final byte[] byteMap = new byte[256];
+    /** Blur: {@code kernelSize} horizontally blurred rows, one output row, the reflected column offsets. */
+    private float[] ring = new float[0];
+    private float[] row = new float[0];
+    private int[] taps = new int[0];
+
+    /** Work arrays above this many elements are not kept after the call that needed them. */
+    static final int KEEP_LIMIT = 1 << 20;
 
     private Scratch() {
     }
@@ -38,6 +53,7 @@ final class Scratch {
             col0 = new int[n];
             col1 = new int[n];
             colW = new float[n];
+            colWi = new int[n];
         }
     }
 
@@ -45,7 +61,43 @@ final class Scratch {
         if (lineA.length < n) {
             lineA = new float[n];
             lineB = new float[n];
+            lineIA = new int[n];
+            lineIB = new int[n];
+            lineIC = new int[n];
         }
+    }
+
+    float[] blurRing(int n) {
+        if (ring.length >= n) {
+            return ring;
+        }
+        float[] a = new float[n];
+        if (n <= KEEP_LIMIT) {
+            ring = a;
+        }
+        return a;
+    }
+
+    float[] blurRow(int n) {
+        if (row.length >= n) {
+            return row;
+        }
+        float[] a = new float[n];
+        if (n <= KEEP_LIMIT) {
+            row = a;
+        }
+        return a;
+    }
+
+    int[] blurTaps(int n) {
+        if (taps.length >= n) {
+            return taps;
+        }
+        int[] a = new int[n];
+        if (n <= KEEP_LIMIT) {
+            taps = a;
+        }
+        return a;
     }
 
     void ensureRows(int n) {
@@ -53,6 +105,7 @@ final class Scratch {
             row0 = new int[n];
             row1 = new int[n];
             rowW = new float[n];
+            rowWi = new int[n];
         }
     }
 }

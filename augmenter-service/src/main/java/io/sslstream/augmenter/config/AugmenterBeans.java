@@ -3,7 +3,7 @@ package io.sslstream.augmenter.config;
 import io.quarkus.logging.Log;
 import io.sslstream.augmenter.Augmenter;
 import io.sslstream.augmenter.SampleDecoder;
-import io.sslstream.augmenter.augment.SimclrRecipe;
+import io.sslstream.augmenter.augment.MultiViewRecipe;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
@@ -16,13 +16,20 @@ public class AugmenterBeans {
 
     @Produces
     @Singleton
-    Augmenter augmenter(AugmenterConfig config) {
-        AugmenterConfig.Simclr c = config.simclr();
-        SimclrRecipe simclr = new SimclrRecipe(new SimclrRecipe.Settings(c.version(), c.outputSize().orElse(0),
-                c.scaleMin(), c.scaleMax(), c.ratioMin(), c.ratioMax(), c.flipProbability(), c.jitterStrength(),
-                c.jitterProbability()));
-        Log.infof("Augmenter: recipe %s v%d %s, base seed %d, max %d pixels", simclr.name(), simclr.version(),
-                simclr.settings(), config.baseSeed(), config.maxPixels());
-        return new Augmenter(new SampleDecoder(config.maxPixels()), List.of(simclr), config.baseSeed());
+    SampleDecoder decoder(AugmenterConfig config) {
+        return new SampleDecoder(config.maxPixels());
+    }
+
+    @Produces
+    @Singleton
+    Augmenter augmenter(AugmenterConfig config, SampleDecoder decoder) {
+        List<MultiViewRecipe> recipes = RecipeFactory.active(config.active(), config.recipes());
+        for (MultiViewRecipe r : recipes) {
+            Log.infof("Augmenter: recipe %s v%d, %d views%s: %s", r.name(), r.version(), r.views().size(),
+                    r.mask() == null ? "" : " and a patch mask " + r.mask(), r.views());
+        }
+        Log.infof("Augmenter: base seed %d, max %d pixels in, max %d bytes per view set out", config.baseSeed(),
+                config.maxPixels(), config.maxOutputBytes());
+        return new Augmenter(decoder, List.copyOf(recipes), config.baseSeed(), config.maxOutputBytes());
     }
 }

@@ -2,10 +2,17 @@ package io.sslstream.augmenter.config;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import io.sslstream.augmenter.augment.RandomResizedCrop;
 
+import java.time.Duration;
+import java.util.List;
 import java.util.OptionalInt;
 
-/** Settings of the augmenter, under {@code ssl.augmenter}. */
+/**
+ * Settings of the augmenter, under {@code ssl.augmenter}. The recipe defaults define version 1 of each recipe
+ * (version 2 of simclr):
+ * change a recipe's parameters and raise its {@code version} with them, so that consumers can tell the views apart.
+ */
 @ConfigMapping(prefix = "ssl.augmenter")
 public interface AugmenterConfig {
 
@@ -17,18 +24,56 @@ public interface AugmenterConfig {
     @WithDefault("16777216")
     long maxPixels();
 
+    /**
+     * Largest encoded view set, in bytes; a sample whose view set of some recipe would be larger is dead-lettered
+     * ({@code augment.output-too-large}) before it is augmented. Keep it below the producer's {@code max.request.size}
+     * and the view topics' {@code max.message.bytes} (1 MiB by default).
+     */
+    @WithDefault("1000000")
+    int maxOutputBytes();
+
     /** Samples augmented in parallel, each on its own worker thread; default: one per available processor. */
     OptionalInt workers();
 
-    /** The {@code simclr} recipe. */
-    Simclr simclr();
+    /** The recipes that run, each writing to {@code ssl.views.<name>}: any of simclr, byol, multicrop, mae. */
+    @WithDefault("simclr")
+    List<String> active();
 
-    /** SimCLR view pairs on {@code ssl.views.simclr}; the defaults define recipe version 1. */
+    /** Parameters of each recipe. */
+    RecipesConfig recipes();
+
+    /** REST ingestion, {@code POST /api/v1/samples}. */
+    Ingest ingest();
+
+    /** The recipes' parameters. */
+    interface RecipesConfig {
+
+        /** {@code simclr}: two views alike. */
+        Simclr simclr();
+
+        /** {@code byol}: two asymmetric views. */
+        Byol byol();
+
+        /** {@code multicrop}: global and local crops. */
+        Multicrop multicrop();
+
+        /** {@code mae}: one view and a patch mask. */
+        Mae mae();
+    }
+
+    /**
+     * SimCLR view pairs on {@code ssl.views.simclr}; the defaults define version 2. Version 1 (the walking skeleton's)
+     * is these defaults with {@code version=1} and {@code interpolation=float32}. Both outputs are pinned by tests.
+     */
     interface Simclr {
 
         /** Recipe version written into every view set; raise it whenever another key of this group changes. */
-        @WithDefault("1")
+        @WithDefault("2")
         int version();
+
+        /** Arithmetic of the resize: fixed-point (within one gray level of float32, faster) or float32 (PyTorch's). */
+        @WithDefault("fixed-point")
+        RandomResizedCrop.Interpolation interpolation();
 
         /** Side of the square output views in pixels; unset keeps each input's height and width. */
         OptionalInt outputSize();
@@ -41,7 +86,7 @@ public interface AugmenterConfig {
         @WithDefault("1.0")
         double scaleMax();
 
-        /** Smallest crop aspect ratio (width / height). */
+        /** Smallest crop aspect ratio (width / height); 3/4. */
         @WithDefault("0.75")
         double ratioMin();
 
@@ -53,12 +98,251 @@ public interface AugmenterConfig {
         @WithDefault("0.5")
         double flipProbability();
 
-        /** Brightness and contrast factors are drawn from [1 - strength, 1 + strength]. */
-        @WithDefault("0.4")
-        double jitterStrength();
-
-        /** Probability of applying the brightness/contrast jitter to a view. */
+        /** Probability of applying the colour jitter to a view. */
         @WithDefault("0.8")
         double jitterProbability();
+
+        /** Brightness factors are drawn from [1 - b, 1 + b]; 0 turns brightness off. */
+        @WithDefault("0.4")
+        double brightness();
+
+        /** Contrast factors are drawn from [1 - c, 1 + c]; 0 turns contrast off. */
+        @WithDefault("0.4")
+        double contrast();
+
+        /** Saturation factors are drawn from [1 - s, 1 + s] (RGB only); 0 turns saturation off. */
+        @WithDefault("0.0")
+        double saturation();
+
+        /** Hue shifts are drawn from [-h, h] of a full turn, h at most 0.5 (RGB only); 0 turns hue off. */
+        @WithDefault("0.0")
+        double hue();
+
+        /** Probability of turning an RGB view gray. */
+        @WithDefault("0.0")
+        double grayscaleProbability();
+    }
+
+    /** BYOL view pairs on {@code ssl.views.byol}: two asymmetric views (BYOL paper, table 6). */
+    interface Byol {
+
+        /** Recipe version written into every view set; raise it whenever another key of this group changes. */
+        @WithDefault("1")
+        int version();
+
+        /** Arithmetic of the resize: fixed-point (within one gray level of float32, faster) or float32 (PyTorch's). */
+        @WithDefault("fixed-point")
+        RandomResizedCrop.Interpolation interpolation();
+
+        /** Side of the square output views in pixels; unset keeps each input's height and width. */
+        OptionalInt outputSize();
+
+        /** Smallest crop area, as a fraction of the image. */
+        @WithDefault("0.08")
+        double scaleMin();
+
+        /** Largest crop area, as a fraction of the image. */
+        @WithDefault("1.0")
+        double scaleMax();
+
+        /** Smallest crop aspect ratio (width / height). */
+        @WithDefault("0.75")
+        double ratioMin();
+
+        /** Largest crop aspect ratio (width / height). */
+        @WithDefault("1.3333333333333333")
+        double ratioMax();
+
+        /** Probability of a horizontal flip. */
+        @WithDefault("0.5")
+        double flipProbability();
+
+        /** Probability of applying the colour jitter to a view. */
+        @WithDefault("0.8")
+        double jitterProbability();
+
+        /** Brightness factors are drawn from [1 - b, 1 + b]. */
+        @WithDefault("0.4")
+        double brightness();
+
+        /** Contrast factors are drawn from [1 - c, 1 + c]. */
+        @WithDefault("0.4")
+        double contrast();
+
+        /** Saturation factors are drawn from [1 - s, 1 + s] (RGB only). */
+        @WithDefault("0.2")
+        double saturation();
+
+        /** Hue shifts are drawn from [-h, h] of a full turn (RGB only). */
+        @WithDefault("0.1")
+        double hue();
+
+        /** Probability of turning an RGB view gray. */
+        @WithDefault("0.2")
+        double grayscaleProbability();
+
+        /** Blur probability of view 1 and view 2. */
+        @WithDefault("1.0,0.1")
+        List<Double> blurProbabilities();
+
+        /** Smallest blur sigma, in pixels. */
+        @WithDefault("0.1")
+        double blurSigmaMin();
+
+        /** Largest blur sigma, in pixels. */
+        @WithDefault("2.0")
+        double blurSigmaMax();
+
+        /** Odd blur kernel size; unset: about a tenth of the view's shorter side, at least 3. */
+        OptionalInt blurKernelSize();
+
+        /** Solarization probability of view 1 and view 2. */
+        @WithDefault("0.0,0.2")
+        List<Double> solarizeProbabilities();
+
+        /** Channel values at or above this are inverted by solarization. */
+        @WithDefault("128")
+        int solarizeThreshold();
+    }
+
+    /** Multi-crop view sets on {@code ssl.views.multicrop}: global crops, then local crops (SwAV, DINO). */
+    interface Multicrop {
+
+        /** Recipe version written into every view set; raise it whenever another key of this group changes. */
+        @WithDefault("1")
+        int version();
+
+        /** Arithmetic of the resize: fixed-point (within one gray level of float32, faster) or float32 (PyTorch's). */
+        @WithDefault("fixed-point")
+        RandomResizedCrop.Interpolation interpolation();
+
+        /** Number of global crops, the first views of each set. */
+        @WithDefault("2")
+        int globalCount();
+
+        /** Side of the square global crops in pixels; unset keeps each input's height and width. */
+        OptionalInt globalSize();
+
+        /** Smallest global crop area, as a fraction of the image. */
+        @WithDefault("0.4")
+        double globalScaleMin();
+
+        /** Largest global crop area, as a fraction of the image. */
+        @WithDefault("1.0")
+        double globalScaleMax();
+
+        /** Number of local crops, after the global ones. */
+        @WithDefault("4")
+        int localCount();
+
+        /** Side of the square local crops in pixels; unset: 3/7 of each input's height and width (12 for 28). */
+        OptionalInt localSize();
+
+        /** Smallest local crop area, as a fraction of the image. */
+        @WithDefault("0.05")
+        double localScaleMin();
+
+        /** Largest local crop area, as a fraction of the image. */
+        @WithDefault("0.4")
+        double localScaleMax();
+
+        /** Smallest crop aspect ratio (width / height). */
+        @WithDefault("0.75")
+        double ratioMin();
+
+        /** Largest crop aspect ratio (width / height). */
+        @WithDefault("1.3333333333333333")
+        double ratioMax();
+
+        /** Probability of a horizontal flip. */
+        @WithDefault("0.5")
+        double flipProbability();
+
+        /** Probability of applying the colour jitter to a view. */
+        @WithDefault("0.8")
+        double jitterProbability();
+
+        /** Brightness factors are drawn from [1 - b, 1 + b]. */
+        @WithDefault("0.4")
+        double brightness();
+
+        /** Contrast factors are drawn from [1 - c, 1 + c]. */
+        @WithDefault("0.4")
+        double contrast();
+
+        /** Saturation factors are drawn from [1 - s, 1 + s] (RGB only). */
+        @WithDefault("0.2")
+        double saturation();
+
+        /** Hue shifts are drawn from [-h, h] of a full turn (RGB only). */
+        @WithDefault("0.1")
+        double hue();
+
+        /** Probability of turning an RGB view gray. */
+        @WithDefault("0.2")
+        double grayscaleProbability();
+    }
+
+    /** Masked-image-modelling samples on {@code ssl.views.mae}: one view and its patch mask. */
+    interface Mae {
+
+        /** Recipe version written into every view set; raise it whenever another key of this group changes. */
+        @WithDefault("1")
+        int version();
+
+        /** Arithmetic of the resize: fixed-point (within one gray level of float32, faster) or float32 (PyTorch's). */
+        @WithDefault("fixed-point")
+        RandomResizedCrop.Interpolation interpolation();
+
+        /** Side of the square output view in pixels; unset keeps each input's height and width. */
+        OptionalInt outputSize();
+
+        /** Smallest crop area, as a fraction of the image (the MAE paper's 0.2). */
+        @WithDefault("0.2")
+        double scaleMin();
+
+        /** Largest crop area, as a fraction of the image. */
+        @WithDefault("1.0")
+        double scaleMax();
+
+        /** Smallest crop aspect ratio (width / height). */
+        @WithDefault("0.75")
+        double ratioMin();
+
+        /** Largest crop aspect ratio (width / height). */
+        @WithDefault("1.3333333333333333")
+        double ratioMax();
+
+        /** Probability of a horizontal flip. */
+        @WithDefault("0.5")
+        double flipProbability();
+
+        /** Side of a mask patch in pixels (4 or 7 divide 28; edge patches are partial otherwise). */
+        @WithDefault("4")
+        int patchSize();
+
+        /** Fraction of the patches masked: exactly round(ratio * patches) of them. */
+        @WithDefault("0.75")
+        double maskRatio();
+    }
+
+    /** {@code POST /api/v1/samples}: images and raw pixels in over HTTP, out to {@code ssl.samples.raw}. */
+    interface Ingest {
+
+        /** Largest accepted image or pixel payload, in bytes (a record must fit the raw topic's max.message.bytes). */
+        @WithDefault("1000000")
+        int maxBytes();
+
+        /** Most images in one multipart batch. */
+        @WithDefault("256")
+        int maxBatch();
+
+        /** Dataset name of samples posted without one. */
+        @WithDefault("rest")
+        String dataset();
+
+        /** How long a request waits for the broker to store its samples before it answers 503. */
+        @WithDefault("30s")
+        Duration sendTimeout();
     }
 }

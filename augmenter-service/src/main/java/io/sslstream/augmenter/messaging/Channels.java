@@ -12,6 +12,9 @@ public final class Channels {
      */
     public static final String VIEWS_OUT = "views-out";
 
+    /** Out: samples posted to {@code /api/v1/samples}, as binary {@code RawSample}s to {@code ssl.samples.raw}. */
+    public static final String SAMPLES_IN = "samples-in";
+
     private Channels() {
     }
 }

@@ -13,6 +13,7 @@ import io.sslstream.augmenter.config.AugmenterConfig;
 import io.sslstream.contracts.Topics;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import org.apache.kafka.common.header.internals.RecordHeader;
 import org.eclipse.microprofile.reactive.messaging.Acknowledgment;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
@@ -56,10 +57,15 @@ public class SampleProcessor {
     private final int workers;
     private final ExecutorService pool;
 
+    @Inject
     SampleProcessor(Augmenter augmenter, StreamMetrics metrics, AugmenterConfig config) {
+        this(augmenter, metrics, config.workers().orElse(Runtime.getRuntime().availableProcessors()));
+    }
+
+    SampleProcessor(Augmenter augmenter, StreamMetrics metrics, int workers) {
         this.augmenter = augmenter;
         this.metrics = metrics;
-        this.workers = config.workers().orElse(Runtime.getRuntime().availableProcessors());
+        this.workers = workers;
         if (workers <= 0) {
             throw new IllegalArgumentException("ssl.augmenter.workers must be positive, got " + workers);
         }

@@ -70,6 +70,53 @@ class RandomResizedCropTest {
     }
 
     @Test
+    void fixedPointIsWithinOneLevelOfFloat32AndExactWhereFloat32IsExact() {
+        SplittableRandom rnd = new SplittableRandom(17);
+        int differ = 0;
+        int total = 0;
+        for (int i = 0; i < 300; i++) {
+            int c = i % 2 == 0 ? 1 : 3;
+            Image img = randomImage(1 + rnd.nextInt(60), 1 + rnd.nextInt(60), c, i);
+            CropBox box = RandomResizedCrop.sample(img.height(), img.width(), 0.05, 1, 0.5, 2, rnd);
+            int outH = 1 + rnd.nextInt(80);
+            int outW = 1 + rnd.nextInt(80);
+            boolean mirror = rnd.nextBoolean();
+
+            Image f = RandomResizedCrop.resize(img, box, mirror, outH, outW, RandomResizedCrop.Interpolation.FLOAT32);
+            Image x = RandomResizedCrop.resize(img, box, mirror, outH, outW, RandomResizedCrop.Interpolation.FIXED_POINT);
+
+            for (int k = 0; k < f.pixels().length; k++) {
+                int d = Math.abs((f.pixels()[k] & 0xFF) - (x.pixels()[k] & 0xFF));
+                assertThat(d).as("case %d, byte %d", i, k).isLessThanOrEqualTo(1);
+                differ += d;
+                total++;
+            }
+        }
+        assertThat((double) differ / total).as("share of values one level apart").isLessThan(0.05);
+        // the known values of the float tests hold in fixed point too
+        assertThat(RandomResizedCrop.resize(Image.gray(1, 2, 0, 100), CropBox.full(1, 2), false, 1, 4,
+                RandomResizedCrop.Interpolation.FIXED_POINT)).isEqualTo(Image.gray(1, 4, 0, 25, 75, 100));
+        Image gray = Image.gray(3, 3, 0, 10, 20, 30, 40, 50, 60, 70, 255);
+        assertThat(RandomResizedCrop.resize(gray, CropBox.full(3, 3), false, 3, 3, RandomResizedCrop.Interpolation.FIXED_POINT))
+                .isEqualTo(gray);
+    }
+
+    @Test
+    void theHistogramCountedWhileResizingIsTheOutputsHistogram() {
+        Image img = randomImage(20, 17, 3, 4);
+        for (RandomResizedCrop.Interpolation mode : RandomResizedCrop.Interpolation.values()) {
+            int[] hist = new int[768];
+            java.util.Arrays.fill(hist, 99);
+            byte[] out = new byte[13 * 11 * 3];
+
+            RandomResizedCrop.resize(img, new CropBox(2, 3, 15, 12), true, out, 13, 11, mode, hist);
+
+            assertThat(hist).as(mode.name()).isEqualTo(ColorJitter.histogram(out, 3, new int[768]));
+            assertThat(out).isEqualTo(RandomResizedCrop.resize(img, new CropBox(2, 3, 15, 12), true, 13, 11, mode).pixels());
+        }
+    }
+
+    @Test
     void sampledBoxesFitAndCoverTheRequestedAreaAndShape() {
         SplittableRandom rnd = new SplittableRandom(42);
         for (int i = 0; i < 2000; i++) {

@@ -8,8 +8,7 @@ import io.sslstream.augmenter.SampleDecoder;
 import io.sslstream.augmenter.TestSamples;
 import io.sslstream.augmenter.augment.Image;
 import io.sslstream.augmenter.augment.Recipe;
-import io.sslstream.augmenter.augment.SimclrRecipe;
-import io.sslstream.augmenter.config.AugmenterConfig;
+import io.sslstream.augmenter.augment.Recipes;
 import io.sslstream.contracts.Topics;
 import io.sslstream.contracts.codec.ViewSet;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -22,7 +21,6 @@ import org.junit.jupiter.api.Test;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -34,7 +32,7 @@ class SampleProcessorTest {
     final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     final AtomicInteger inputAcks = new AtomicInteger();
     final List<Metadata> inputNacks = new ArrayList<>();
-    SampleProcessor processor = processor(new SimclrRecipe(SimclrRecipe.Settings.defaults()));
+    SampleProcessor processor = processor(Recipes.simclrV1());
 
     @AfterEach
     void stop() {
@@ -117,6 +115,11 @@ class SampleProcessorTest {
             public ViewSet apply(String sampleId, Image image, long seed) {
                 throw new ArithmeticException("a bug");
             }
+
+            @Override
+            public long encodedSize(String sampleId, int height, int width, int channels) {
+                return 100;
+            }
         });
 
         List<Message<byte[]>> out = processor.handle(incoming("k", TestSamples.fashion(4, new byte[784]).encode()));
@@ -129,7 +132,7 @@ class SampleProcessorTest {
 
     private SampleProcessor processor(Recipe recipe) {
         Augmenter augmenter = new Augmenter(new SampleDecoder(1 << 20), List.of(recipe), 0);
-        return new SampleProcessor(augmenter, new StreamMetrics(registry), new FixedWorkers(1));
+        return new SampleProcessor(augmenter, new StreamMetrics(registry), 1);
     }
 
     private Message<byte[]> incoming(String key, byte[] value) {
@@ -152,28 +155,5 @@ class SampleProcessorTest {
     private static String header(OutgoingKafkaRecordMetadata<?> md, String name) {
         Header h = md.getHeaders().lastHeader(name);
         return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
-    }
-
-    /** Only {@code workers} matters to the processor. */
-    private record FixedWorkers(int n) implements AugmenterConfig {
-        @Override
-        public long baseSeed() {
-            return 0;
-        }
-
-        @Override
-        public long maxPixels() {
-            return 1 << 20;
-        }
-
-        @Override
-        public OptionalInt workers() {
-            return OptionalInt.of(n);
-        }
-
-        @Override
-        public Simclr simclr() {
-            throw new UnsupportedOperationException();
-        }
     }
 }

@@ -2,42 +2,34 @@ package io.sslstream.augmenter.messaging;
 
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.sslstream.augmenter.AugmentedSample;
 import io.sslstream.augmenter.Augmenter;
 import io.sslstream.augmenter.RejectedSampleException;
 import io.sslstream.augmenter.SampleDecoder;
 import io.sslstream.augmenter.TestSamples;
+import io.sslstream.augmenter.augment.Recipes;
 import io.sslstream.augmenter.augment.Seeds;
 import io.sslstream.contracts.Topics;
 import io.sslstream.contracts.codec.RawSample;
+import io.sslstream.contracts.codec.View;
 import io.sslstream.contracts.codec.ViewSet;
 import io.sslstream.contracts.data.FashionMnist;
 import io.sslstream.contracts.data.IdxFile;
 import io.sslstream.kafka.KafkaTestResource;
-import io.sslstream.kafka.TopicAdmin;
 import jakarta.inject.Inject;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.Test;
 
 import java.awt.image.BufferedImage;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.AbstractMap;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -45,18 +37,19 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
-import java.util.UUID;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 
 import static io.restassured.RestAssured.given;
+import static io.sslstream.augmenter.messaging.StreamFixture.header;
+import static io.sslstream.augmenter.messaging.StreamFixture.metric;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 
 /**
  * The service against a real broker: Fashion-MNIST samples with malformed records mixed in go through
- * {@code ssl.samples.raw}; every good one comes out as a view pair, every bad one as a dead letter.
+ * {@code ssl.samples.raw}; every good one comes out once on each active recipe's topic, every bad one as a dead
+ * letter, and the consumer group's offset follows.
  */
 @QuarkusTest
 @QuarkusTestResource(value = KafkaTestResource.class, restrictToAnnotatedClass = false)
@@ -68,41 +61,57 @@ class SampleStreamTest {
     @Inject
     Augmenter augmenter;
 
+    int version(String recipe) {
+        return augmenter.recipes().stream().filter(r -> r.name().equals(recipe)).findFirst().orElseThrow().version();
+    }
+
     /** One produced record; {@code reason} is null for a good sample. */
     record Sent(String key, byte[] value, String reason) {
     }
 
     @Test
-    void everyGoodSampleBecomesOneViewPairAndEveryBadOneADeadLetter() throws Exception {
-        String bootstrap = ConfigProvider.getConfig().getValue("kafka.bootstrap.servers", String.class);
+    void everyGoodSampleBecomesOneViewSetPerRecipeAndEveryBadOneADeadLetter() throws Exception {
         IdxFile images = FashionMnist.read(Path.of("../testdata/fashion-mnist-subset"), "train",
                 RAW_PIXEL_SAMPLES + PNG_SAMPLES).images();
         List<Sent> plan = plan(images);
-        TopicAdmin.ensureTopics(bootstrap, Map.of(Topics.SAMPLES_RAW, 1, Topics.views("simclr"), 1, Topics.SAMPLES_DLQ, 1));
+        Set<String> keys = plan.stream().map(Sent::key).collect(Collectors.toSet());
+        StreamFixture.ensureTopics();
+        double samplesIn = metric("ssl_augmenter_samples_in_total");
+        double truncated = metric("ssl_augmenter_dlq_total", "reason=\"decode.truncated\"");
+        double tooLarge = metric("ssl_augmenter_dlq_total", "reason=\"image.too-large\"");
+        double simclrOut = metric("ssl_augmenter_views_out_total", "recipe=\"simclr\"");
+        double maeOut = metric("ssl_augmenter_views_out_total", "recipe=\"mae\"");
 
-        produce(bootstrap, plan);
+        StreamFixture.produce(plan.stream().map(s -> (Map.Entry<String, byte[]>) new AbstractMap.SimpleEntry<>(s.key(), s.value())).toList());
         List<Sent> good = plan.stream().filter(s -> s.reason() == null).toList();
         List<Sent> bad = plan.stream().filter(s -> s.reason() != null).toList();
-        Map<String, List<ConsumerRecord<String, byte[]>>> byTopic = consume(bootstrap, good.size(), bad.size());
+        Map<String, Integer> expected = new LinkedHashMap<>();
+        StreamFixture.VIEW_TOPICS.forEach(t -> expected.put(t, good.size()));
+        expected.put(Topics.SAMPLES_DLQ, bad.size());
+        Map<String, List<ConsumerRecord<String, byte[]>>> byTopic = StreamFixture.consume(expected, keys::contains,
+                Duration.ofMinutes(2));
 
-        List<ConsumerRecord<String, byte[]>> views = byTopic.get(Topics.views("simclr"));
-        assertThat(views).extracting(ConsumerRecord::key)
-                .containsExactlyInAnyOrderElementsOf(good.stream().map(Sent::key).toList());
-        for (ConsumerRecord<String, byte[]> r : views) {
-            ViewSet set = ViewSet.decode(r.value());
-            assertThat(set.sampleId()).isEqualTo(r.key());
-            assertThat(set.recipe()).isEqualTo("simclr");
-            assertThat(set.recipeVersion()).isEqualTo(1);
-            assertThat(set.seed()).isEqualTo(Seeds.forSample(augmenter.baseSeed(), r.key()));
-            assertThat(set.views()).hasSize(2).allSatisfy(v ->
-                    assertThat(new int[] {v.height(), v.width(), v.channels()}).containsExactly(28, 28, 1));
-            assertThat(set.views().get(0)).as(r.key()).isNotEqualTo(set.views().get(1));
-        }
-        // the published bytes are the pure function of the input, whatever thread or order produced them
         Map<String, byte[]> sentByKey = new LinkedHashMap<>();
         good.forEach(s -> sentByKey.put(s.key(), s.value()));
-        for (ConsumerRecord<String, byte[]> r : views.subList(0, 50)) {
-            assertThat(r.value()).isEqualTo(augmenter.augment(sentByKey.get(r.key())).outputs().get(0).viewSet());
+        for (String topic : StreamFixture.VIEW_TOPICS) {
+            List<ConsumerRecord<String, byte[]>> views = byTopic.get(topic);
+            assertThat(views).as(topic).extracting(ConsumerRecord::key)
+                    .containsExactlyInAnyOrderElementsOf(good.stream().map(Sent::key).toList());
+            String recipe = topic.substring(Topics.VIEWS_PREFIX.length());
+            for (ConsumerRecord<String, byte[]> r : views) {
+                ViewSet set = ViewSet.decode(r.value());
+                assertThat(set.sampleId()).isEqualTo(r.key());
+                assertThat(set.recipe()).isEqualTo(recipe);
+                assertThat(set.recipeVersion()).isEqualTo(version(set.recipe()));
+                assertThat(set.seed()).isEqualTo(Seeds.forSample(augmenter.baseSeed(), r.key()));
+                assertShape(recipe, set);
+            }
+            // the published bytes are the pure function of the input, whatever thread or order produced them
+            for (ConsumerRecord<String, byte[]> r : views.subList(0, 50)) {
+                AugmentedSample again = augmenter.augment(sentByKey.get(r.key()));
+                assertThat(r.value()).isEqualTo(again.outputs().stream().filter(o -> o.topic().equals(topic))
+                        .findFirst().orElseThrow().viewSet());
+            }
         }
 
         List<ConsumerRecord<String, byte[]>> dead = byTopic.get(Topics.SAMPLES_DLQ);
@@ -116,7 +125,7 @@ class SampleStreamTest {
             assertThat(r.value()).isEqualTo(s.value());
         }
 
-        Set<String> viewKeys = new HashSet<>(views.stream().map(ConsumerRecord::key).toList());
+        Set<String> viewKeys = new HashSet<>(byTopic.get(Topics.views("simclr")).stream().map(ConsumerRecord::key).toList());
         for (int i = 0; i + 1 < plan.size(); i++) {
             if (plan.get(i).reason() != null) {
                 assertThat(viewKeys).as("the sample right after %s", plan.get(i).key()).contains(plan.get(i + 1).key());
@@ -125,18 +134,22 @@ class SampleStreamTest {
 
         // acks chain back to the input: the group's committed offset reaches the end of the raw topic
         String group = ConfigProvider.getConfig().getValue("mp.messaging.incoming." + Channels.SAMPLES_RAW + ".group.id", String.class);
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+        TopicPartition raw = new TopicPartition(Topics.SAMPLES_RAW, 0);
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, StreamFixture.bootstrap()))) {
+            long end = admin.listOffsets(Map.of(raw, OffsetSpec.latest())).partitionResult(raw).get().offset();
             await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(admin.listConsumerGroupOffsets(group)
-                    .partitionsToOffsetAndMetadata().get().get(new TopicPartition(Topics.SAMPLES_RAW, 0)))
-                    .isNotNull().extracting(OffsetAndMetadata::offset).isEqualTo((long) plan.size()));
+                    .partitionsToOffsetAndMetadata().get().get(raw))
+                    .isNotNull().extracting(OffsetAndMetadata::offset).isEqualTo(end));
         }
 
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().get("/q/metrics").then().statusCode(200)
-                .body(containsString("ssl_augmenter_samples_in_total " + plan.size() + ".0"))
-                .body(containsString("ssl_augmenter_views_out_total{recipe=\"simclr\"} " + good.size() + ".0"))
-                .body(containsString("ssl_augmenter_dlq_total{reason=\"decode.truncated\",stage=\"augmenter.decode\"} 1.0"))
-                .body(containsString("ssl_augmenter_dlq_total{reason=\"image.too-large\",stage=\"augmenter.decode\"} 1.0"))
-                .body(containsString("ssl_augmenter_augment_time_seconds_count " + plan.size() + ".0")));
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            assertThat(metric("ssl_augmenter_samples_in_total") - samplesIn).isEqualTo(plan.size());
+            assertThat(metric("ssl_augmenter_views_out_total", "recipe=\"simclr\"") - simclrOut).isEqualTo(good.size());
+            assertThat(metric("ssl_augmenter_views_out_total", "recipe=\"mae\"") - maeOut).isEqualTo(good.size());
+            assertThat(metric("ssl_augmenter_dlq_total", "reason=\"decode.truncated\"") - truncated).isEqualTo(1);
+            assertThat(metric("ssl_augmenter_dlq_total", "reason=\"image.too-large\"") - tooLarge).isEqualTo(1);
+        });
+        given().get("/q/metrics").then().body(containsString("ssl_augmenter_augment_time_seconds_count"));
     }
 
     @Test
@@ -144,16 +157,46 @@ class SampleStreamTest {
         var config = ConfigProvider.getConfig();
         String in = "mp.messaging.incoming." + Channels.SAMPLES_RAW + ".";
         String out = "mp.messaging.outgoing." + Channels.VIEWS_OUT + ".";
+        String ingest = "mp.messaging.outgoing." + Channels.SAMPLES_IN + ".";
 
         assertThat(config.getValue(in + "topic", String.class)).isEqualTo(Topics.SAMPLES_RAW);
         assertThat(config.getValue(in + "failure-strategy", String.class)).isEqualTo("dead-letter-queue");
         assertThat(config.getValue(in + "dead-letter-queue.topic", String.class)).isEqualTo(Topics.SAMPLES_DLQ);
         assertThat(config.getValue(out + "topic", String.class)).isEqualTo(Topics.views("simclr"));
+        assertThat(config.getValue(ingest + "topic", String.class)).isEqualTo(Topics.SAMPLES_RAW);
+        // a producer that keeps data, for the views and for posted samples
+        for (String producer : List.of(out, ingest)) {
+            assertThat(config.getValue(producer + "acks", String.class)).isEqualTo("all");
+            assertThat(config.getValue(producer + "enable.idempotence", Boolean.class)).isTrue();
+            assertThat(config.getValue(producer + "compression.type", String.class)).isIn("lz4", "zstd");
+        }
+        assertThat(augmenter.recipes()).extracting(r -> r.name())
+                .containsExactly(Recipes.SIMCLR, Recipes.BYOL, Recipes.MULTICROP, Recipes.MAE);
     }
 
     @Test
     void reportsHealthUp() {
         given().get("/q/health").then().statusCode(200).body(containsString("\"UP\""));
+    }
+
+    /** The shapes of version 1 of each recipe on a 28x28 gray input. */
+    static void assertShape(String recipe, ViewSet set) {
+        List<int[]> shapes = set.views().stream().map(v -> new int[] {v.height(), v.width(), v.channels()}).toList();
+        switch (recipe) {
+            case Recipes.SIMCLR, Recipes.BYOL -> {
+                assertThat(shapes).hasSize(2).allSatisfy(s -> assertThat(s).containsExactly(28, 28, 1));
+                assertThat(set.views().get(0)).as(set.sampleId()).isNotEqualTo(set.views().get(1));
+            }
+            case Recipes.MULTICROP -> assertThat(set.views()).extracting(View::height).containsExactly(28, 28, 12, 12, 12, 12);
+            case Recipes.MAE -> {
+                assertThat(shapes).singleElement().satisfies(s -> assertThat(s).containsExactly(28, 28, 1));
+                assertThat(set.mask().maskedCount()).isEqualTo(37);
+            }
+            default -> throw new AssertionError("unexpected recipe " + recipe);
+        }
+        if (!recipe.equals(Recipes.MAE)) {
+            assertThat(set.mask()).isNull();
+        }
     }
 
     /** Raw-pixel samples with one malformed record of each kind before every 50th, then a few PNG samples. */
@@ -193,49 +236,5 @@ class SampleStreamTest {
                     SampleDecoder.PNG, 28, 28, 1, png).encode(), null));
         }
         return plan;
-    }
-
-    static void produce(String bootstrap, List<Sent> plan) throws Exception {
-        Map<String, Object> props = Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ProducerConfig.ACKS_CONFIG, "all",
-                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class,
-                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(props)) {
-            List<Future<RecordMetadata>> sends = new ArrayList<>();
-            for (Sent s : plan) {
-                sends.add(producer.send(new ProducerRecord<>(Topics.SAMPLES_RAW, s.key(), s.value())));
-            }
-            for (Future<RecordMetadata> f : sends) {
-                f.get(30, TimeUnit.SECONDS);
-            }
-        }
-    }
-
-    /** Reads both output topics until the expected number of records arrived; then once more, to catch extras. */
-    static Map<String, List<ConsumerRecord<String, byte[]>>> consume(String bootstrap, int views, int deadLetters) {
-        Map<String, Object> props = Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ConsumerConfig.GROUP_ID_CONFIG, "test-" + UUID.randomUUID(),
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class,
-                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
-        Map<String, List<ConsumerRecord<String, byte[]>>> byTopic = new LinkedHashMap<>();
-        byTopic.put(Topics.views("simclr"), new ArrayList<>());
-        byTopic.put(Topics.SAMPLES_DLQ, new ArrayList<>());
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props)) {
-            consumer.subscribe(byTopic.keySet());
-            await().atMost(Duration.ofMinutes(2)).pollInSameThread().pollInterval(Duration.ofMillis(10)).until(() -> {
-                consumer.poll(Duration.ofMillis(500)).forEach(r -> byTopic.get(r.topic()).add(r));
-                return byTopic.get(Topics.views("simclr")).size() >= views && byTopic.get(Topics.SAMPLES_DLQ).size() >= deadLetters;
-            });
-            consumer.poll(Duration.ofSeconds(1)).forEach(r -> byTopic.get(r.topic()).add(r));
-        }
-        return byTopic;
-    }
-
-    static String header(ConsumerRecord<?, ?> r, String name) {
-        Header h = r.headers().lastHeader(name);
-        return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
     }
 }
