@@ -6,7 +6,6 @@ import io.sslstream.contracts.checkpoint.CheckpointManifest;
 import io.sslstream.contracts.events.CheckpointPublished;
 import io.sslstream.contracts.events.EvaluationCompleted;
 import io.sslstream.contracts.events.Json;
-import io.sslstream.contracts.registry.BlobInfo;
 import io.sslstream.contracts.registry.CreateVersionRequest;
 import io.sslstream.contracts.registry.ModelVersion;
 import io.sslstream.contracts.registry.Page;
@@ -15,9 +14,11 @@ import io.sslstream.registry.config.RegistryConfig;
 import io.sslstream.registry.messaging.OutboxRelay;
 import io.sslstream.registry.store.BlobRejectedException;
 import io.sslstream.registry.store.BlobStore;
+import io.sslstream.registry.store.AliasStore;
 import io.sslstream.registry.store.EvaluationStore;
 import io.sslstream.registry.store.Jdbc;
 import io.sslstream.registry.store.OutboxStore;
+import io.sslstream.registry.store.TagStore;
 import io.sslstream.registry.store.VersionStore;
 import io.sslstream.registry.store.VersionStore.VersionRow;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -26,10 +27,14 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -46,17 +51,22 @@ public class CheckpointRegistry {
     private final Jdbc jdbc;
     private final VersionStore versions;
     private final EvaluationStore evaluations;
+    private final AliasStore aliases;
+    private final TagStore tags;
     private final OutboxStore outbox;
     private final OutboxRelay relay;
     private final RegistryMetrics metrics;
     private final RegistryConfig config;
 
     public CheckpointRegistry(BlobStore blobs, Jdbc jdbc, VersionStore versions, EvaluationStore evaluations,
-                              OutboxStore outbox, OutboxRelay relay, RegistryMetrics metrics, RegistryConfig config) {
+                              AliasStore aliases, TagStore tags, OutboxStore outbox, OutboxRelay relay,
+                              RegistryMetrics metrics, RegistryConfig config) {
         this.blobs = blobs;
         this.jdbc = jdbc;
         this.versions = versions;
         this.evaluations = evaluations;
+        this.aliases = aliases;
+        this.tags = tags;
         this.outbox = outbox;
         this.relay = relay;
         this.metrics = metrics;
@@ -107,6 +117,11 @@ public class CheckpointRegistry {
 
     // ---- versions
 
+    /** The size of a stored blob; 404 problem if unknown (what HEAD answers). */
+    public long blobSize(String sha256) {
+        return fileSize(blob(sha256));
+    }
+
     /**
      * Creates the next version of {@code model} and, in the same transaction, its {@link CheckpointPublished}
      * outbox event; then asks the relay to publish it.
@@ -122,63 +137,172 @@ public class CheckpointRegistry {
                     "weightsSha256 must be 64 lower-case hex characters, got: " + sha);
         }
         CheckpointManifest manifest = validManifest(model, request.manifest());
-        Path weights = blobs.find(sha).orElseThrow(() -> ApiProblem.unprocessable("unknown-blob", "Unknown weights blob",
-                "no blob with sha256 " + sha + ": upload it with PUT /api/v1/blobs/sha256/" + sha + " first"));
-        long size = fileSize(weights);
+        Map<String, String> versionTags = Tags.require(request.tags());
         Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
 
-        int version;
-        try {
-            version = jdbc.inTransactionRetrying("create a version of " + model, CREATE_ATTEMPTS, c -> {
-                long modelId = versions.ensureModel(c, model, now);
-                int next = versions.nextVersion(c, modelId);
-                versions.insert(c, modelId, next, manifest, sha, size, request.tags(), now);
-                CheckpointPublished event = new CheckpointPublished(CheckpointPublished.SCHEMA_VERSION, UUID.randomUUID(),
-                        now, model, next, manifest.runId(), manifest.method(), manifest.architecture().name(),
-                        manifest.step(), manifest.samplesSeen(), sha, size);
-                outbox.add(c, Topics.CHECKPOINTS, model, Json.writeString(event), now);
-                return next;
-            });
-        } catch (Jdbc.ContendedException e) {
-            throw new ApiProblem(503, "version-contention", "Too many concurrent versions",
-                    "could not allocate a version number of " + model + ": " + e.getMessage() + "; retry");
-        }
+        // retention cannot delete the blob between this check and the commit that makes the version use it
+        int version = blobs.referencing(() -> {
+            Path weights = blobs.find(sha).orElseThrow(() -> ApiProblem.unprocessable("unknown-blob", "Unknown weights blob",
+                    "no blob with sha256 " + sha + ": upload it with PUT /api/v1/blobs/sha256/" + sha + " first"));
+            long size = fileSize(weights);
+            try {
+                return jdbc.inTransactionRetrying("create a version of " + model, CREATE_ATTEMPTS, c -> {
+                    long modelId = versions.ensureModel(c, model, now);
+                    int next = versions.nextVersion(c, modelId);
+                    long id = versions.insert(c, modelId, next, manifest, sha, size, now);
+                    tags.insertAll(c, id, versionTags);
+                    CheckpointPublished event = new CheckpointPublished(CheckpointPublished.SCHEMA_VERSION, UUID.randomUUID(),
+                            now, model, next, manifest.runId(), manifest.method(), manifest.architecture().name(),
+                            manifest.step(), manifest.samplesSeen(), sha, size);
+                    outbox.add(c, Topics.CHECKPOINTS, model, Json.writeString(event), now);
+                    return next;
+                });
+            } catch (Jdbc.ContendedException e) {
+                throw new ApiProblem(503, "version-contention", "Too many concurrent versions",
+                        "could not allocate a version number of " + model + ": " + e.getMessage() + "; retry");
+            }
+        });
         metrics.versionCreated(model);
         Log.infof("Created %s version %d (run %s, step %d, weights %s)", model, version, manifest.runId(), manifest.step(), sha);
         relay.poke();
         return version(model, version);
     }
 
-    /** A version with its evaluations, oldest first. */
+    /** A version with its aliases, tags and evaluations (oldest first). */
     public ModelVersion version(String model, int version) {
         ModelNames.require(model);
         return jdbc.read("read " + model + " version " + version, c -> {
             VersionRow row = versions.find(c, model, version).orElseThrow(() -> versionNotFound(model, version));
-            return row.toApi(evaluations.forVersions(c, List.of(row.id())).getOrDefault(row.id(), List.of()));
+            return toApi(c, List.of(row)).get(0);
         });
     }
 
-    /** A page of versions, newest first; a model without versions has an empty listing. */
-    public Page<ModelVersion> versions(String model, int offset, int limit) {
+    /** A page of the versions matching {@code search}, in its order, with the count of all matches. */
+    public Page<ModelVersion> search(String model, VersionSearch search) {
         ModelNames.require(model);
-        if (offset < 0) {
-            throw ApiProblem.badRequest("invalid-paging", "Invalid paging", "offset must be >= 0, got " + offset);
-        }
-        if (limit < 1 || limit > config.maxPageSize()) {
-            throw ApiProblem.badRequest("invalid-paging", "Invalid paging",
-                    "limit must be in [1, " + config.maxPageSize() + "], got " + limit);
-        }
         return jdbc.read("list versions of " + model, c -> {
-            long total = versions.count(c, model);
-            List<VersionRow> rows = versions.page(c, model, offset, limit);
-            Map<Long, List<EvaluationCompleted>> evals = evaluations.forVersions(c, rows.stream().map(VersionRow::id).toList());
-            List<ModelVersion> items = rows.stream().map(r -> r.toApi(evals.getOrDefault(r.id(), List.of()))).toList();
-            return new Page<>(items, offset, limit, total);
+            long total = versions.count(c, model, search);
+            List<ModelVersion> items = toApi(c, versions.search(c, model, search));
+            return new Page<>(items, search.offset(), search.limit(), total);
         });
     }
 
     public List<ModelSummary> models() {
         return jdbc.read("list models", versions::models);
+    }
+
+    // ---- aliases
+
+    /** The version an alias points to; {@code latest} is the newest. 404 problem if the alias is not set. */
+    public ModelVersion alias(String model, String alias) {
+        ModelNames.require(model);
+        Aliases.require(alias);
+        return jdbc.read("resolve alias " + alias + " of " + model, c -> {
+            Optional<VersionRow> row;
+            if (Aliases.LATEST.equals(alias)) {
+                row = versions.newest(c, model);
+            } else {
+                Optional<Integer> target = aliases.find(c, model, alias);
+                row = target.isPresent() ? find(c, model, target.get()) : Optional.empty();
+            }
+            return toApi(c, List.of(row.orElseThrow(() -> ApiProblem.notFound("alias-not-found", "Alias not set",
+                    "model " + model + " has no alias " + alias)))).get(0);
+        });
+    }
+
+    /** Every alias of a model with its version, {@code latest} included when the model has versions. */
+    public Map<String, Integer> aliases(String model) {
+        ModelNames.require(model);
+        return jdbc.read("list aliases of " + model, c -> {
+            Map<String, Integer> all = new LinkedHashMap<>();
+            versions.newest(c, model).ifPresent(v -> all.put(Aliases.LATEST, v.version()));
+            all.putAll(aliases.all(c, model));
+            return all;
+        });
+    }
+
+    /** Points {@code alias} at an existing version (moving it if it pointed elsewhere); returns that version. */
+    public ModelVersion setAlias(String model, String alias, Integer version) {
+        ModelNames.require(model);
+        Aliases.requireSettable(alias);
+        if (version == null || version < 1) {
+            throw ApiProblem.badRequest("invalid-alias-target", "Invalid alias target",
+                    "the body must be {\"version\": n} with n >= 1, got: " + version);
+        }
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
+        Integer previous = jdbc.inTransactionRetrying("set alias " + alias + " of " + model, 3, c -> {
+            VersionRow row = find(c, model, version).orElseThrow(() -> ApiProblem.unprocessable("version-not-found",
+                    "Version not found", "cannot point alias " + alias + " at " + model + " version " + version
+                            + ": there is no such version"));
+            Integer before = aliases.find(c, model, alias).orElse(null);
+            aliases.set(c, versions.modelId(c, model).orElseThrow(), alias, row.id(), now);
+            return before;
+        });
+        if (!version.equals(previous)) {
+            metrics.aliasMoved(alias);
+            Log.infof("Alias %s of %s now points at version %d (was %s)", alias, model, version, previous);
+        }
+        return version(model, version);
+    }
+
+    /** Removes an alias; 404 problem if it was not set. */
+    public void removeAlias(String model, String alias) {
+        ModelNames.require(model);
+        Aliases.requireSettable(alias);
+        boolean removed = jdbc.inTransaction("remove alias " + alias + " of " + model, c -> {
+            Optional<Long> modelId = versions.modelId(c, model);
+            return modelId.isPresent() && aliases.remove(c, modelId.get(), alias);
+        });
+        if (!removed) {
+            throw ApiProblem.notFound("alias-not-found", "Alias not set", "model " + model + " has no alias " + alias);
+        }
+        Log.infof("Alias %s of %s removed", alias, model);
+    }
+
+    // ---- tags
+
+    /** Sets one tag of a version; returns the version. */
+    public ModelVersion setTag(String model, int version, String key, String value) {
+        ModelNames.require(model);
+        Tags.requireValue(Tags.requireKey(key), value);
+        jdbc.inTransactionRetrying("tag " + model + " version " + version, 3, c -> {
+            VersionRow row = find(c, model, version).orElseThrow(() -> versionNotFound(model, version));
+            Map<String, String> current = tags.forVersions(c, List.of(row.id())).getOrDefault(row.id(), Map.of());
+            if (!current.containsKey(key) && current.size() >= Tags.MAX_TAGS) {
+                throw ApiProblem.unprocessable("too-many-tags", "Too many tags",
+                        model + " version " + version + " already carries " + Tags.MAX_TAGS + " tags");
+            }
+            tags.put(c, row.id(), key, value);
+            return null;
+        });
+        return version(model, version);
+    }
+
+    /** Removes one tag of a version; 404 problem if the version or the tag does not exist. */
+    public void removeTag(String model, int version, String key) {
+        ModelNames.require(model);
+        Tags.requireKey(key);
+        boolean removed = jdbc.inTransaction("untag " + model + " version " + version, c -> {
+            VersionRow row = find(c, model, version).orElseThrow(() -> versionNotFound(model, version));
+            return tags.remove(c, row.id(), key);
+        });
+        if (!removed) {
+            throw ApiProblem.notFound("tag-not-found", "Tag not found", model + " version " + version + " has no tag " + key);
+        }
+    }
+
+    /** The API view of rows: their aliases, tags and evaluations read in one query each. */
+    private List<ModelVersion> toApi(Connection c, List<VersionRow> rows) throws SQLException {
+        List<Long> ids = rows.stream().map(VersionRow::id).toList();
+        Map<Long, List<EvaluationCompleted>> evals = evaluations.forVersions(c, ids);
+        Map<Long, Map<String, String>> tagsById = tags.forVersions(c, ids);
+        Map<Long, List<String>> aliasesById = aliases.forVersions(c, ids);
+        return rows.stream().map(r -> r.toApi(aliasesById.getOrDefault(r.id(), List.of()),
+                tagsById.getOrDefault(r.id(), Map.of()), evals.getOrDefault(r.id(), List.of()))).toList();
+    }
+
+    private Optional<VersionRow> find(Connection c, String model, int version) throws SQLException {
+        return versions.find(c, model, version);
     }
 
     // ---- evaluations

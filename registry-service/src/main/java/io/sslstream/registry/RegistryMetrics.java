@@ -15,10 +15,18 @@ public class RegistryMetrics {
     public static final String OUTBOX_PENDING = "ssl.registry.outbox.pending";
     public static final String EVENTS_PUBLISHED = "ssl.registry.events.published";
     public static final String UPLOAD_REJECTED = "ssl.registry.upload.rejected";
+    public static final String ALIAS_MOVED = "ssl.registry.alias.moved";
+    public static final String RETENTION_VERSIONS_DELETED = "ssl.registry.retention.versions.deleted";
+    public static final String RETENTION_BLOBS_DELETED = "ssl.registry.retention.blobs.deleted";
+    public static final String RETENTION_BYTES_FREED = "ssl.registry.retention.bytes.freed";
+    public static final String AUTH_DENIED = "ssl.registry.auth.denied";
 
     private final MeterRegistry registry;
     private final Counter blobBytes;
     private final Counter published;
+    private final Counter versionsDeleted;
+    private final Counter blobsDeleted;
+    private final Counter bytesFreed;
     private final AtomicLong pending = new AtomicLong();
 
     public RegistryMetrics(MeterRegistry registry) {
@@ -28,6 +36,12 @@ public class RegistryMetrics {
         this.published = Counter.builder(EVENTS_PUBLISHED)
                 .description("Outbox events acknowledged by the broker").register(registry);
         registry.gauge(OUTBOX_PENDING, pending);
+        this.versionsDeleted = Counter.builder(RETENTION_VERSIONS_DELETED)
+                .description("Versions deleted by the retention policy").register(registry);
+        this.blobsDeleted = Counter.builder(RETENTION_BLOBS_DELETED)
+                .description("Blobs deleted by the retention policy (no version used them any more)").register(registry);
+        this.bytesFreed = Counter.builder(RETENTION_BYTES_FREED)
+                .description("Bytes of blobs deleted by the retention policy").register(registry);
     }
 
     public void versionCreated(String model) {
@@ -51,5 +65,23 @@ public class RegistryMetrics {
 
     public void outboxPending(long rows) {
         pending.set(rows);
+    }
+
+    /** An alias (not {@code latest}) was pointed at another version. */
+    public void aliasMoved(String alias) {
+        Counter.builder(ALIAS_MOVED).tag("alias", alias).description("Alias changes made through the API")
+                .register(registry).increment();
+    }
+
+    public void retention(int versions, int blobs, long bytes) {
+        versionsDeleted.increment(versions);
+        blobsDeleted.increment(blobs);
+        bytesFreed.increment(bytes);
+    }
+
+    /** @param reason {@code invalid-token}, {@code missing-token} or {@code missing-scope} */
+    public void authDenied(String reason) {
+        Counter.builder(AUTH_DENIED).tag("reason", reason).description("Requests refused for want of a valid token or scope")
+                .register(registry).increment();
     }
 }

@@ -11,6 +11,7 @@ import io.sslstream.contracts.registry.Page;
 import io.sslstream.contracts.registry.RegistryClient;
 import io.sslstream.contracts.registry.RegistryException;
 import io.sslstream.contracts.registry.Sha256;
+import io.sslstream.contracts.registry.VersionQuery;
 import io.sslstream.kafka.KafkaTestResource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -20,6 +21,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -27,7 +29,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /** The client the trainer and evaluator use, against this registry: proves that both sides agree on the API. */
 @QuarkusTest
 @QuarkusTestResource(value = KafkaTestResource.class, restrictToAnnotatedClass = false)
-class RegistryClientTest {
+public class RegistryClientTest {
 
     @TestHTTPResource("/")
     URI base;
@@ -61,6 +63,39 @@ class RegistryClientTest {
         assertThat(Sha256.of(downloaded)).isEqualTo(sha);
         assertThat(Sha256.of(byDigest)).isEqualTo(sha);
         assertThat(client.getVersion(model, 1).evaluations()).containsExactly(evaluation);
+    }
+
+    @Test
+    void searchAliasesAndBlobExistence() throws Exception {
+        RegistryClient client = new RegistryClient(base, null, Duration.ofSeconds(30));
+        String model = TestData.uniqueModel("client-search");
+        Path weights = Files.write(dir.resolve("w.bin"), TestData.randomBytes(10_000, 32));
+        String sha = Sha256.of(weights);
+        assertThat(client.hasBlob(sha)).isFalse();
+        client.putBlob(weights, sha);
+        for (long step : new long[]{30, 10, 20}) {
+            client.createVersion(model, new CreateVersionRequest(sha, TestData.manifest(model, "run-x", "simclr", step, 0.5),
+                    Map.of("stage", step == 10 ? "prod" : "test")));
+        }
+        client.createVersion(model, new CreateVersionRequest(sha, TestData.manifest(model, "run-y", "byol", 99, 0.5), null));
+
+        Page<ModelVersion> resume = client.findVersions(model, VersionQuery.all().run("run-x").orderBy("step", true).page(0, 1));
+        Page<ModelVersion> prod = client.findVersions(model, VersionQuery.all().tag("stage=prod"));
+        Page<ModelVersion> byStepAsc = client.findVersions(model, VersionQuery.all().method("simclr").orderBy("step", false));
+        Optional<ModelVersion> before = client.alias(model, "champion");
+        ModelVersion set = client.setAlias(model, "champion", 2);
+
+        assertThat(client.hasBlob(sha)).isTrue();
+        assertThat(resume.items()).extracting(ModelVersion::step).containsExactly(30L);
+        assertThat(resume.total()).isEqualTo(3);
+        assertThat(prod.items()).extracting(ModelVersion::version).containsExactly(2);
+        assertThat(byStepAsc.items()).extracting(ModelVersion::step).containsExactly(10L, 20L, 30L);
+        assertThat(before).isEmpty();
+        assertThat(set.aliases()).containsExactly("champion");
+        assertThat(client.alias(model, "champion")).map(ModelVersion::version).contains(2);
+        assertThat(client.alias(model, "latest")).map(ModelVersion::version).contains(4);
+        assertThatThrownBy(() -> client.setAlias(model, "latest", 1))
+                .isInstanceOfSatisfying(RegistryException.class, e -> assertThat(e.status()).isEqualTo(400));
     }
 
     @Test

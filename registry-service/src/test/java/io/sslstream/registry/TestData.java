@@ -35,7 +35,11 @@ public final class TestData {
     }
 
     public static CheckpointManifest manifest(String model, long step, double loss) {
-        return new CheckpointManifest(CheckpointManifest.FORMAT_VERSION, model, "run-" + model, "simclr",
+        return manifest(model, "run-" + model, "simclr", step, loss);
+    }
+
+    public static CheckpointManifest manifest(String model, String run, String method, long step, double loss) {
+        return new CheckpointManifest(CheckpointManifest.FORMAT_VERSION, model, run, method,
                 new CheckpointManifest.Architecture("small-cnn", Map.of("widths", List.of(32, 64, 128, 128))),
                 new CheckpointManifest.InputSpec(1, 28, 28, List.of(0.286), List.of(0.353)),
                 step, step * 256, 42L, "cfg-hash", Map.of("temperature", 0.5, "batch", 256),
@@ -54,13 +58,27 @@ public final class TestData {
 
     /** Uploads fresh weights and creates a version of {@code model} at {@code step}; returns the version. */
     public static ModelVersion createVersion(String model, long step) {
-        String sha = uploadBlob(randomBytes(4096, step * 31 + model.hashCode()));
+        return createVersion(model, "run-" + model, "simclr", step, Map.of("stage", "test"));
+    }
+
+    /** Uploads fresh weights and creates a version of {@code model} with this run, method, step and tags. */
+    public static ModelVersion createVersion(String model, String run, String method, long step, Map<String, String> tags) {
+        String sha = uploadBlob(randomBytes(4096, step * 31 + model.hashCode() + run.hashCode()));
         byte[] response = given().contentType(ContentType.JSON)
-                .body(Json.write(new CreateVersionRequest(sha, manifest(model, step, 1.0 / (step + 1)), Map.of("stage", "test"))))
+                .body(Json.write(new CreateVersionRequest(sha, manifest(model, run, method, step, 1.0 / (step + 1)), tags)))
                 .when().post("/api/v1/models/" + model + "/versions")
                 .then().statusCode(201)
                 .extract().asByteArray();
         return Json.read(response, ModelVersion.class);
+    }
+
+    /** Posts an evaluation of {@code v} (expecting 201) with a {@code linear} accuracy and {@code knn@20} 0.01 less. */
+    public static EvaluationCompleted evaluate(ModelVersion v, double linear) {
+        EvaluationCompleted e = evaluation(v, linear);
+        given().contentType(ContentType.JSON).body(Json.write(e))
+                .when().post("/api/v1/models/" + v.model() + "/versions/" + v.version() + "/evaluations")
+                .then().statusCode(201);
+        return e;
     }
 
     public static EvaluationCompleted evaluation(ModelVersion v, double linear) {

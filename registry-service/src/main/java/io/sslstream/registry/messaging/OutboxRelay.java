@@ -1,6 +1,7 @@
 package io.sslstream.registry.messaging;
 
 import io.quarkus.logging.Log;
+import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.TimeoutException;
 import io.sslstream.registry.RegistryMetrics;
@@ -10,6 +11,7 @@ import io.sslstream.registry.store.OutboxStore;
 import io.sslstream.registry.store.OutboxStore.PendingEvent;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
 import java.time.Duration;
@@ -37,6 +39,8 @@ public class OutboxRelay {
     private final int batchSize;
 
     private final AtomicBoolean running = new AtomicBoolean();
+    /** Set at shutdown, before the datasource closes: a pass then in flight must not touch the database. */
+    private volatile boolean stopping;
     private final AtomicBoolean requested = new AtomicBoolean();
     private final ExecutorService pokes = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "outbox-relay-poke");
@@ -87,6 +91,9 @@ public class OutboxRelay {
      * @return events published by this call
      */
     public int drain() {
+        if (stopping) {
+            return 0;
+        }
         requested.set(true);
         int published = 0;
         while (requested.get() && running.compareAndSet(false, true)) {
@@ -103,7 +110,7 @@ public class OutboxRelay {
     private int publishPending() {
         int published = 0;
         try {
-            while (true) {
+            while (!stopping) {
                 List<PendingEvent> batch = jdbc.read("read the outbox", c -> outbox.pending(c, batchSize));
                 for (PendingEvent event : batch) {
                     if (!publish(event)) {
@@ -115,6 +122,7 @@ public class OutboxRelay {
                     return published;
                 }
             }
+            return published;
         } finally {
             updatePendingGauge();
         }
@@ -124,6 +132,9 @@ public class OutboxRelay {
         try {
             sender.send(event, sendTimeout);
         } catch (RuntimeException e) {
+            if (stopping) {
+                return false;
+            }
             String error = e instanceof TimeoutException
                     ? "no broker acknowledgement within " + sendTimeout
                     : e.getClass().getSimpleName() + ": " + e.getMessage();
@@ -148,6 +159,9 @@ public class OutboxRelay {
     }
 
     private void updatePendingGauge() {
+        if (stopping) {
+            return;
+        }
         try {
             metrics.outboxPending(jdbc.read("count the outbox", outbox::countPending));
         } catch (RuntimeException e) {
@@ -155,8 +169,14 @@ public class OutboxRelay {
         }
     }
 
+    void onShutdown(@Observes ShutdownEvent event) {
+        stopping = true;
+        pokes.shutdownNow();
+    }
+
     @PreDestroy
     void stop() {
+        stopping = true;
         pokes.shutdownNow();
     }
 }

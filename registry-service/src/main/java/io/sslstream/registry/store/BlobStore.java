@@ -20,6 +20,10 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.util.Optional;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 
 /**
@@ -28,6 +32,11 @@ import java.util.stream.Stream;
  * <p>An upload streams into {@code <data-dir>/tmp}, hashed as it goes, and is renamed into place only once its
  * digest matches and its bytes are on disk; a reader therefore never sees a partial or wrong blob, and a crash
  * leaves at most a temp file, removed at the next start.
+ *
+ * <p>Retention deletes blobs that no version uses any more. A version is made to refer to a blob inside
+ * {@link #referencing}, and a blob is deleted inside {@link #deleteIf}, which excludes it: a blob cannot vanish
+ * between the check that it exists and the commit of the version that uses it. (The lock is this process's: one
+ * registry process owns a data dir.)
  */
 @ApplicationScoped
 public class BlobStore {
@@ -36,6 +45,7 @@ public class BlobStore {
 
     private final Path blobsDir;
     private final Path tmpDir;
+    private final ReadWriteLock collection = new ReentrantReadWriteLock();
 
     @Inject
     public BlobStore(RegistryConfig config) {
@@ -116,6 +126,37 @@ public class BlobStore {
             return new Stored(new BlobInfo(sha256, size), true);
         } finally {
             Files.deleteIfExists(tmp);
+        }
+    }
+
+    /** Runs {@code work}, which makes a version refer to a blob, with no blob deletion in between. */
+    public <T> T referencing(Supplier<T> work) {
+        collection.readLock().lock();
+        try {
+            return work.get();
+        } finally {
+            collection.readLock().unlock();
+        }
+    }
+
+    /**
+     * Deletes a blob if {@code unreferenced} (asked while no version can start referring to it) says so.
+     *
+     * @return the bytes freed, 0 if nothing was deleted
+     */
+    public long deleteIf(String sha256, BooleanSupplier unreferenced) throws IOException {
+        collection.writeLock().lock();
+        try {
+            Path p = pathOf(sha256);
+            if (!Files.isRegularFile(p) || !unreferenced.getAsBoolean()) {
+                return 0;
+            }
+            long size = Files.size(p);
+            Files.delete(p);
+            syncDirectory(p.getParent());
+            return size;
+        } finally {
+            collection.writeLock().unlock();
         }
     }
 

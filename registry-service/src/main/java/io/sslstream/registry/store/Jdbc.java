@@ -1,7 +1,11 @@
 package io.sslstream.registry.store;
 
+import io.quarkus.arc.InjectableInstance;
 import io.quarkus.logging.Log;
+import io.sslstream.registry.config.DatabaseSelectionInterceptor;
+import io.sslstream.registry.config.RegistryConfig;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 
 import javax.sql.DataSource;
 import java.sql.Connection;
@@ -18,8 +22,23 @@ public class Jdbc {
     static final String UNIQUE_VIOLATION = "23505";
     /** Serialization failure, the same state in H2 and PostgreSQL. */
     static final String SERIALIZATION_FAILURE = "40001";
+    /**
+     * Foreign-key violation, the same state in H2 and PostgreSQL: a row referred to (a version) was deleted by
+     * retention while this transaction ran; its retry sees the deletion and answers accordingly.
+     */
+    static final String FOREIGN_KEY_VIOLATION = "23503";
 
     private final DataSource dataSource;
+
+    /**
+     * The datasource {@code ssl.registry.database} selects. Both are looked up lazily: the other one is inactive,
+     * and Quarkus refuses a plain injection of an inactive datasource.
+     */
+    @Inject
+    public Jdbc(RegistryConfig config, InjectableInstance<DataSource> h2,
+                @io.quarkus.agroal.DataSource(DatabaseSelectionInterceptor.POSTGRESQL) InjectableInstance<DataSource> postgresql) {
+        this(config.database() == RegistryConfig.Database.POSTGRESQL ? postgresql.get() : h2.get());
+    }
 
     public Jdbc(DataSource dataSource) {
         this.dataSource = dataSource;
@@ -51,7 +70,8 @@ public class Jdbc {
 
     /**
      * As {@link #inTransaction}, retried from the start when it loses a race on a unique key (two writers picked
-     * the same version number, or created the same row) or on serialization. Retrying the whole transaction is
+     * the same version number, or created the same row), on a foreign key (retention deleted a version it refers
+     * to) or on serialization. Retrying the whole transaction is
      * what PostgreSQL requires: after an error the rest of its transaction is void.
      *
      * @throws ContendedException when every attempt lost
@@ -100,7 +120,8 @@ public class Jdbc {
     static boolean isContention(SQLException e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof SQLException s
-                    && (UNIQUE_VIOLATION.equals(s.getSQLState()) || SERIALIZATION_FAILURE.equals(s.getSQLState()))) {
+                    && (UNIQUE_VIOLATION.equals(s.getSQLState()) || SERIALIZATION_FAILURE.equals(s.getSQLState())
+                    || FOREIGN_KEY_VIOLATION.equals(s.getSQLState()))) {
                 return true;
             }
         }

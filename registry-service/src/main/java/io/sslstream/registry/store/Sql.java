@@ -7,6 +7,9 @@ import java.sql.Types;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.Collection;
+import java.util.List;
+import java.util.stream.Collectors;
 
 /** Conversions both H2 and PostgreSQL drivers accept: instants travel as UTC {@link OffsetDateTime}s (JDBC 4.2). */
 final class Sql {
@@ -48,5 +51,22 @@ final class Sql {
             }
             return keys.getLong("id");
         }
+    }
+
+    /** Binds {@code params} from index 1 on: strings, numbers, booleans and instants (as UTC timestamps). */
+    static void bind(PreparedStatement ps, List<?> params) throws SQLException {
+        int i = 1;
+        for (Object p : params) {
+            if (p instanceof Instant t) {
+                setInstant(ps, i++, t);
+            } else {
+                ps.setObject(i++, p);
+            }
+        }
+    }
+
+    /** {@code ?, ?, ?} for an IN list of {@code values}. */
+    static String placeholders(Collection<?> values) {
+        return values.stream().map(v -> "?").collect(Collectors.joining(", "));
     }
 }

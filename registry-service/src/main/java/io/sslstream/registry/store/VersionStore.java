@@ -1,15 +1,15 @@
 package io.sslstream.registry.store;
 
-import com.fasterxml.jackson.core.type.TypeReference;
 import io.sslstream.contracts.checkpoint.CheckpointManifest;
 import io.sslstream.contracts.events.EvaluationCompleted;
 import io.sslstream.contracts.events.Json;
 import io.sslstream.contracts.registry.ModelVersion;
+import io.sslstream.registry.Aliases;
 import io.sslstream.registry.ModelSummary;
+import io.sslstream.registry.Tags;
+import io.sslstream.registry.VersionSearch;
 import jakarta.enterprise.context.ApplicationScoped;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -25,41 +25,43 @@ import java.util.Optional;
 @ApplicationScoped
 public class VersionStore {
 
-    /** The alias that always names a model's newest version. */
-    public static final String LATEST = "latest";
+    /** The feature set of a checkpoint's own encoder in evaluation results (baselines have others). */
+    static final String ENCODER_FEATURES = "encoder";
 
-    private static final TypeReference<Map<String, String>> TAGS = new TypeReference<>() {
-    };
+    private static final String COLUMNS = """
+            v.id, m.name, v.version, v.run_id, v.method, v.architecture, v.step, v.samples_seen, v.loss,
+            v.weights_sha256, v.weights_size, v.created_at, v.manifest_json,
+            (SELECT MAX(v2.version) FROM model_version v2 WHERE v2.model_id = v.model_id) AS latest_version""";
+    private static final String FROM = " FROM model_version v JOIN model m ON m.id = v.model_id";
 
-    private static final String SELECT_VERSION = """
-            SELECT v.id, m.name, v.version, v.run_id, v.method, v.architecture, v.step, v.samples_seen, v.loss,
-                   v.weights_sha256, v.weights_size, v.created_at, v.tags_json, v.manifest_json,
-                   (SELECT MAX(v2.version) FROM model_version v2 WHERE v2.model_id = v.model_id) AS latest_version
-            FROM model_version v JOIN model m ON m.id = v.model_id
-            """;
+    /** The newest succeeded evaluation's accuracy of one protocol on the encoder's features (bound: protocol). */
+    private static final String METRIC = """
+            (SELECT r.accuracy FROM evaluation e JOIN evaluation_result r ON r.evaluation_id = e.id
+             WHERE e.version_id = v.id AND e.status = '%s' AND r.protocol = ? AND r.feature_set = '%s'
+             ORDER BY e.id DESC FETCH FIRST 1 ROWS ONLY) AS metric""".formatted(EvaluationCompleted.SUCCEEDED, ENCODER_FEATURES);
 
-    /** A stored version: its row id (evaluations refer to it) and everything of the API view but evaluations. */
+    /** A stored version: its row id (evaluations, tags and aliases refer to it) and its columns. */
     public record VersionRow(long id, String model, int version, String runId, String method, String architecture,
                              long step, long samplesSeen, Double loss, String weightsSha256, long weightsSize,
-                             Instant createdAt, boolean latest, Map<String, String> tags,
-                             CheckpointManifest manifest) {
+                             Instant createdAt, boolean latest, CheckpointManifest manifest) {
 
-        public ModelVersion toApi(List<EvaluationCompleted> evaluations) {
+        /** The API view; {@code latest} comes first among the aliases when this is the newest version. */
+        public ModelVersion toApi(List<String> aliases, Map<String, String> tags, List<EvaluationCompleted> evaluations) {
+            List<String> all = new ArrayList<>();
+            if (latest) {
+                all.add(Aliases.LATEST);
+            }
+            all.addAll(aliases);
             return new ModelVersion(model, version, runId, method, architecture, step, samplesSeen, loss,
-                    weightsSha256, weightsSize, createdAt, latest ? List.of(LATEST) : List.of(), tags, manifest,
-                    evaluations);
+                    weightsSha256, weightsSize, createdAt, all, tags, manifest, evaluations);
         }
     }
 
     /** The model's id, creating its row if it has none (a concurrent creator makes the insert a unique violation). */
     public long ensureModel(Connection c, String name, Instant now) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT id FROM model WHERE name = ?")) {
-            ps.setString(1, name);
-            try (ResultSet rs = ps.executeQuery()) {
-                if (rs.next()) {
-                    return rs.getLong(1);
-                }
-            }
+        Optional<Long> id = modelId(c, name);
+        if (id.isPresent()) {
+            return id.get();
         }
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO model (name, created_at) VALUES (?, ?)",
                 Statement.RETURN_GENERATED_KEYS)) {
@@ -67,6 +69,15 @@ public class VersionStore {
             Sql.setInstant(ps, 2, now);
             ps.executeUpdate();
             return Sql.generatedId(ps);
+        }
+    }
+
+    public Optional<Long> modelId(Connection c, String name) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT id FROM model WHERE name = ?")) {
+            ps.setString(1, name);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(rs.getLong(1)) : Optional.empty();
+            }
         }
     }
 
@@ -83,11 +94,11 @@ public class VersionStore {
 
     /** Inserts a version row; a version number already taken is a unique violation (SQL state 23505). */
     public long insert(Connection c, long modelId, int version, CheckpointManifest manifest, String weightsSha256,
-                       long weightsSize, Map<String, String> tags, Instant createdAt) throws SQLException {
+                       long weightsSize, Instant createdAt) throws SQLException {
         String sql = """
                 INSERT INTO model_version (model_id, version, run_id, method, architecture, step, samples_seen, loss,
-                                           weights_sha256, weights_size, created_at, tags_json, manifest_json)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                           weights_sha256, weights_size, created_at, manifest_json)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """;
         try (PreparedStatement ps = c.prepareStatement(sql, Statement.RETURN_GENERATED_KEYS)) {
             ps.setLong(1, modelId);
@@ -101,15 +112,14 @@ public class VersionStore {
             ps.setString(9, weightsSha256);
             ps.setLong(10, weightsSize);
             Sql.setInstant(ps, 11, createdAt);
-            ps.setString(12, Json.writeString(tags));
-            ps.setString(13, Json.writeString(manifest));
+            ps.setString(12, Json.writeString(manifest));
             ps.executeUpdate();
             return Sql.generatedId(ps);
         }
     }
 
     public Optional<VersionRow> find(Connection c, String model, int version) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(SELECT_VERSION + " WHERE m.name = ? AND v.version = ?")) {
+        try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + FROM + " WHERE m.name = ? AND v.version = ?")) {
             ps.setString(1, model);
             ps.setInt(2, version);
             try (ResultSet rs = ps.executeQuery()) {
@@ -118,13 +128,37 @@ public class VersionStore {
         }
     }
 
-    /** One page of a model's versions, newest first. */
-    public List<VersionRow> page(Connection c, String model, int offset, int limit) throws SQLException {
-        String sql = SELECT_VERSION + " WHERE m.name = ? ORDER BY v.version DESC OFFSET ? ROWS FETCH NEXT ? ROWS ONLY";
+    /** The model's newest version. */
+    public Optional<VersionRow> newest(Connection c, String model) throws SQLException {
+        String sql = "SELECT " + COLUMNS + FROM + " WHERE m.name = ? ORDER BY v.version DESC FETCH FIRST 1 ROWS ONLY";
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setString(1, model);
-            ps.setInt(2, offset);
-            ps.setInt(3, limit);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(row(rs)) : Optional.empty();
+            }
+        }
+    }
+
+    /** One page of the versions matching {@code search}, in its order. */
+    public List<VersionRow> search(Connection c, String model, VersionSearch search) throws SQLException {
+        List<Object> params = new ArrayList<>();
+        StringBuilder sql = new StringBuilder("SELECT ").append(COLUMNS);
+        if (search.order() == VersionSearch.Order.METRIC) {
+            sql.append(", ").append(METRIC);
+            params.add(search.protocol());
+        }
+        sql.append(FROM).append(where(model, search, params));
+        String dir = search.descending() ? " DESC" : " ASC";
+        sql.append(switch (search.order()) {
+            case CREATED -> " ORDER BY v.version" + dir;
+            case STEP -> " ORDER BY v.step" + dir + ", v.version DESC";
+            case METRIC -> " ORDER BY metric" + dir + " NULLS LAST, v.version DESC";
+        });
+        sql.append(" OFFSET ? ROWS FETCH NEXT ? ROWS ONLY");
+        params.add(search.offset());
+        params.add(search.limit());
+        try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+            Sql.bind(ps, params);
             try (ResultSet rs = ps.executeQuery()) {
                 List<VersionRow> rows = new ArrayList<>();
                 while (rs.next()) {
@@ -135,15 +169,40 @@ public class VersionStore {
         }
     }
 
-    public long count(Connection c, String model) throws SQLException {
-        String sql = "SELECT COUNT(*) FROM model_version v JOIN model m ON m.id = v.model_id WHERE m.name = ?";
+    /** How many versions match {@code search} (paging ignored). */
+    public long count(Connection c, String model, VersionSearch search) throws SQLException {
+        List<Object> params = new ArrayList<>();
+        String sql = "SELECT COUNT(*)" + FROM + where(model, search, params);
         try (PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setString(1, model);
+            Sql.bind(ps, params);
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 return rs.getLong(1);
             }
         }
+    }
+
+    private static String where(String model, VersionSearch search, List<Object> params) {
+        StringBuilder w = new StringBuilder(" WHERE m.name = ?");
+        params.add(model);
+        if (search.runId() != null) {
+            w.append(" AND v.run_id = ?");
+            params.add(search.runId());
+        }
+        if (search.method() != null) {
+            w.append(" AND v.method = ?");
+            params.add(search.method());
+        }
+        for (Tags.Filter tag : search.tags()) {
+            w.append(" AND EXISTS (SELECT 1 FROM version_tag t WHERE t.version_id = v.id AND t.tag_key = ?");
+            params.add(tag.key());
+            if (tag.value() != null) {
+                w.append(" AND t.tag_value = ?");
+                params.add(tag.value());
+            }
+            w.append(')');
+        }
+        return w.toString();
     }
 
     /** Every model with its version count, by name. */
@@ -169,14 +228,6 @@ public class VersionStore {
                 rs.getString("method"), rs.getString("architecture"), rs.getLong("step"), rs.getLong("samples_seen"),
                 Sql.getDouble(rs, "loss"), rs.getString("weights_sha256"), rs.getLong("weights_size"),
                 Sql.getInstant(rs, "created_at"), version == rs.getInt("latest_version"),
-                readTags(rs.getString("tags_json")), Json.read(rs.getString("manifest_json"), CheckpointManifest.class));
-    }
-
-    private static Map<String, String> readTags(String json) {
-        try {
-            return Json.MAPPER.readValue(json, TAGS);
-        } catch (IOException e) {
-            throw new UncheckedIOException("stored tags are not a JSON object: " + json, e);
-        }
+                Json.read(rs.getString("manifest_json"), CheckpointManifest.class));
     }
 }

@@ -28,7 +28,7 @@ import static org.hamcrest.Matchers.containsString;
 
 @QuarkusTest
 @QuarkusTestResource(value = KafkaTestResource.class, restrictToAnnotatedClass = false)
-class CheckpointEventTest {
+public class CheckpointEventTest {
 
     @Test
     void everyVersionIsAnnouncedOnTheCheckpointsTopic() {

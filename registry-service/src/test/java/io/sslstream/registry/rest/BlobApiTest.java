@@ -21,6 +21,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
 
@@ -31,7 +32,7 @@ import static org.hamcrest.Matchers.equalTo;
 
 @QuarkusTest
 @QuarkusTestResource(value = KafkaTestResource.class, restrictToAnnotatedClass = false)
-class BlobApiTest {
+public class BlobApiTest {
 
     @Inject
     RegistryConfig config;
@@ -143,6 +144,73 @@ class BlobApiTest {
         assertThat(res.headers().firstValue("Content-Type")).contains("application/problem+json");
         assertThat(res.body()).contains("upload limit");
         assertThat(files(tmpDir())).isEmpty();
+    }
+
+    @Test
+    void rangesAreServedAs206WithContentRange() {
+        byte[] bytes = TestData.randomBytes(10_000, 15);
+        String sha = TestData.uploadBlob(bytes);
+        String path = "/api/v1/blobs/sha256/" + sha;
+
+        Response first = given().header("Range", "bytes=0-99").when().get(path);
+        Response tail = given().header("Range", "bytes=9990-").when().get(path);
+        Response suffix = given().header("Range", "bytes=-5").when().get(path);
+        Response clipped = given().header("Range", "bytes=9000-20000").when().get(path);
+
+        assertThat(first.statusCode()).isEqualTo(206);
+        assertThat(first.header("Content-Range")).isEqualTo("bytes 0-99/10000");
+        assertThat(first.header("Content-Length")).isEqualTo("100");
+        assertThat(first.asByteArray()).isEqualTo(Arrays.copyOfRange(bytes, 0, 100));
+        assertThat(tail.header("Content-Range")).isEqualTo("bytes 9990-9999/10000");
+        assertThat(tail.asByteArray()).isEqualTo(Arrays.copyOfRange(bytes, 9990, 10_000));
+        assertThat(suffix.asByteArray()).isEqualTo(Arrays.copyOfRange(bytes, 9995, 10_000));
+        assertThat(clipped.header("Content-Range")).isEqualTo("bytes 9000-9999/10000");
+        assertThat(clipped.asByteArray()).hasSize(1000);
+    }
+
+    @Test
+    void unsatisfiableOrMalformedRangesAre416() {
+        String sha = TestData.uploadBlob(TestData.randomBytes(10_000, 16));
+
+        for (String range : List.of("bytes=10000-", "bytes=5-2", "bytes=0-1,5-6", "items=0-5", "bytes=-0", "bytes=-")) {
+            given().header("Range", range).when().get("/api/v1/blobs/sha256/" + sha)
+                    .then().statusCode(416)
+                    .header("Content-Range", "bytes */10000")
+                    .contentType("application/problem+json")
+                    .body("type", equalTo("urn:sslstream:registry:problem:range-not-satisfiable"));
+        }
+    }
+
+    @Test
+    void ifRangeWithAnotherTagGetsTheWholeBlob() {
+        byte[] bytes = TestData.randomBytes(3000, 17);
+        String sha = TestData.uploadBlob(bytes);
+
+        Response other = given().header("Range", "bytes=0-9").header("If-Range", "\"other\"")
+                .when().get("/api/v1/blobs/sha256/" + sha);
+        Response same = given().header("Range", "bytes=0-9").header("If-Range", "\"" + sha + "\"")
+                .when().get("/api/v1/blobs/sha256/" + sha);
+
+        assertThat(other.statusCode()).isEqualTo(200);
+        assertThat(other.asByteArray()).isEqualTo(bytes);
+        assertThat(other.header("Accept-Ranges")).isEqualTo("bytes");
+        assertThat(same.statusCode()).isEqualTo(206);
+        assertThat(same.asByteArray()).hasSize(10);
+    }
+
+    @Test
+    void headTellsWhetherABlobIsStored() {
+        byte[] bytes = TestData.randomBytes(1234, 18);
+        String sha = TestData.uploadBlob(bytes);
+
+        Response head = given().when().head("/api/v1/blobs/sha256/" + sha);
+
+        assertThat(head.statusCode()).isEqualTo(200);
+        assertThat(head.header("Content-Length")).isEqualTo("1234");
+        assertThat(head.header("ETag")).isEqualTo("\"" + sha + "\"");
+        assertThat(head.asByteArray()).isEmpty();
+        given().when().head("/api/v1/blobs/sha256/" + "1".repeat(64)).then().statusCode(404);
+        given().when().head("/api/v1/blobs/sha256/xyz").then().statusCode(400);
     }
 
     private HttpResponse<String> send(HttpRequest.BodyPublisher body, String sha) throws Exception {

@@ -8,14 +8,12 @@ import io.sslstream.contracts.events.Json;
 import io.sslstream.contracts.registry.ModelVersion;
 import io.sslstream.kafka.KafkaTestResource;
 import io.sslstream.registry.TestData;
+import io.sslstream.registry.store.Jdbc;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
-import javax.sql.DataSource;
-import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -25,13 +23,13 @@ import static org.hamcrest.Matchers.containsString;
 
 @QuarkusTest
 @QuarkusTestResource(value = KafkaTestResource.class, restrictToAnnotatedClass = false)
-class EvaluationApiTest {
+public class EvaluationApiTest {
 
     @Inject
-    DataSource dataSource;
+    Jdbc jdbc;
 
     @Test
-    void postingTheSameEventTwiceStoresItOnce() throws SQLException {
+    void postingTheSameEventTwiceStoresItOnce() {
         String model = TestData.uniqueModel("eval");
         ModelVersion v = TestData.createVersion(model, 10);
         EvaluationCompleted evaluation = TestData.evaluation(v, 0.83);
@@ -98,20 +96,22 @@ class EvaluationApiTest {
     }
 
     /** The per-protocol rows stored for an evaluation, as {@code protocol/featureSet/accuracy}. */
-    private List<String> results(EvaluationCompleted e) throws SQLException {
+    private List<String> results(EvaluationCompleted e) {
         String sql = """
                 SELECT r.protocol, r.feature_set, r.accuracy FROM evaluation_result r
                 JOIN evaluation e ON e.id = r.evaluation_id WHERE e.event_id = ?
                 """;
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setString(1, e.eventId().toString());
-            List<String> rows = new ArrayList<>();
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    rows.add(rs.getString(1) + "/" + rs.getString(2) + "/" + rs.getDouble(3));
+        return jdbc.read("read results", c -> {
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                ps.setString(1, e.eventId().toString());
+                List<String> rows = new ArrayList<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        rows.add(rs.getString(1) + "/" + rs.getString(2) + "/" + rs.getDouble(3));
+                    }
                 }
+                return rows;
             }
-            return rows;
-        }
+        });
     }
 }

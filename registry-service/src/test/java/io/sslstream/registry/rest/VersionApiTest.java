@@ -29,7 +29,7 @@ import static org.hamcrest.Matchers.hasItem;
 
 @QuarkusTest
 @QuarkusTestResource(value = KafkaTestResource.class, restrictToAnnotatedClass = false)
-class VersionApiTest {
+public class VersionApiTest {
 
     @Test
     void createdVersionIsLatestAndReadable() {
@@ -205,7 +205,18 @@ class VersionApiTest {
     void openApiDocumentsTheVersionsEndpoint() {
         given().accept("application/json").when().get("/q/openapi")
                 .then().statusCode(200)
-                .body("paths.keySet()", hasItem("/api/v1/models/{name}/versions"));
+                .body("paths.keySet()", hasItem("/api/v1/models/{name}/versions"))
+                .body("paths.keySet()", hasItem("/api/v1/models/{name}/aliases/{alias}"))
+                .body("components.securitySchemes.bearer.scheme", equalTo("bearer"));
+    }
+
+    @Test
+    void encodedSeparatorsInModelNamesAreRefused() {
+        for (String name : List.of("..%2F..%2Fetc", "a%2Fb", "%2E%2E")) {
+            int status = given().urlEncodingEnabled(false).when().get("/api/v1/models/" + name + "/versions")
+                    .then().extract().statusCode();
+            assertThat(status).as(name).isIn(400, 404);
+        }
     }
 
     private static io.restassured.response.Response post(String model, CreateVersionRequest request) {

@@ -70,6 +70,23 @@ class BlobStoreTest {
     }
 
     @Test
+    void deleteIfDeletesOnlyWhatNoOneUses() throws IOException {
+        byte[] bytes = TestData.randomBytes(3000, 4);
+        String sha = Sha256.of(bytes);
+        store.put(sha, new ByteArrayInputStream(bytes), 1 << 20);
+
+        long kept = store.deleteIf(sha, () -> false);
+        assertThat(store.find(sha)).isPresent();
+        long freed = store.deleteIf(sha, () -> true);
+        long again = store.deleteIf(sha, () -> true);
+
+        assertThat(kept).isZero();
+        assertThat(freed).isEqualTo(3000);
+        assertThat(again).isZero();
+        assertThat(store.find(sha)).isEmpty();
+    }
+
+    @Test
     void startupRemovesPartialUploads() throws IOException {
         Files.write(dataDir.resolve("tmp/abc-1.part"), new byte[10]);
         Files.write(dataDir.resolve("tmp/abc-2.part"), new byte[10]);

@@ -1,0 +1,11 @@
+package io.sslstream.registry.rest;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import io.sslstream.registry.postgres.PostgresProfile;
+
+/** {@link SearchApiTest} against PostgreSQL (a database of its own on the real server). */
+@QuarkusTest
+@TestProfile(PostgresProfile.class)
+class SearchApiPostgresTest extends SearchApiTest {
+}
