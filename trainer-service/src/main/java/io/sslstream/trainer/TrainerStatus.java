@@ -5,19 +5,25 @@ package io.sslstream.trainer;
  *
  * @param runId                  training run
  * @param method                 SSL method
+ * @param encoder                encoder architecture
  * @param state                  {@code starting}, {@code waiting-for-data}, {@code training}, {@code stopped}, {@code failed}
- * @param step                   optimizer steps done
- * @param samplesSeen            view sets trained on
+ * @param step                   optimizer steps of the run (a resumed run counts on from its checkpoint)
+ * @param samplesSeen            view sets the run trained on
+ * @param learningRate           learning rate of the next step
+ * @param resumedFromStep        step of the checkpoint this process resumed from, or null for a fresh start
+ * @param resumedLoss            the training loss recorded in that checkpoint, or null
  * @param initialLoss            mean loss of the first steps of this process (null before them)
  * @param loss                   mean loss of the most recent steps (null before the first)
  * @param medianStepMs           median step time over the recent steps, data wait excluded
  * @param medianDataWaitMs       median time spent waiting for the next batch over the recent steps
+ * @param intraOpThreads         libtorch intra-op threads of the training thread
  * @param checkpointsPublished   checkpoints the registry accepted in this process
  * @param lastPublishedVersion   newest registry version published, 0 if none
  * @param pendingCheckpoints     checkpoints written but not yet accepted by the registry
  * @param error                  why the trainer failed, or null
  */
-public record TrainerStatus(String runId, String method, String state, long step, long samplesSeen, Double initialLoss,
-                            Double loss, double medianStepMs, double medianDataWaitMs, long checkpointsPublished,
+public record TrainerStatus(String runId, String method, String encoder, String state, long step, long samplesSeen,
+                            double learningRate, Long resumedFromStep, Double resumedLoss, Double initialLoss, Double loss,
+                            double medianStepMs, double medianDataWaitMs, int intraOpThreads, long checkpointsPublished,
                             int lastPublishedVersion, int pendingCheckpoints, String error) {
 }

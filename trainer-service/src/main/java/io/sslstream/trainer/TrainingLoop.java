@@ -9,32 +9,34 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.sslstream.contracts.Topics;
 import io.sslstream.contracts.checkpoint.CheckpointManifest;
-import io.sslstream.contracts.checkpoint.CheckpointManifest.InputSpec;
-import io.sslstream.contracts.codec.ViewSet;
-import io.sslstream.contracts.registry.Sha256;
 import io.sslstream.model.Engines;
-import io.sslstream.model.encoder.Encoders;
 import io.sslstream.trainer.checkpoint.CheckpointUploader;
+import io.sslstream.trainer.checkpoint.ResumeService;
 import io.sslstream.trainer.config.TrainerConfig;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
-import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * The training thread: takes batches from the {@link ViewQueue}, steps the {@link SimClrLearner}, logs
- * progress, keeps the metrics and spools a checkpoint every N steps for the {@link CheckpointUploader}.
+ * The training thread: restores the run's newest checkpoint if there is one ({@link ResumeService}), then takes
+ * batches from the {@link ViewQueue}, steps the {@link Learner}, logs progress, keeps the metrics and spools a
+ * checkpoint every N steps for the {@link CheckpointUploader}.
  */
 @ApplicationScoped
 public class TrainingLoop {
@@ -47,9 +49,13 @@ public class TrainingLoop {
     @Inject
     TrainerConfig config;
     @Inject
+    RunSettings settings;
+    @Inject
     ViewQueue queue;
     @Inject
     CheckpointUploader uploader;
+    @Inject
+    ResumeService resume;
     @Inject
     MeterRegistry meters;
 
@@ -60,15 +66,21 @@ public class TrainingLoop {
     private final AtomicReference<TrainerStatus> status = new AtomicReference<>();
 
     // written by the training thread only
-    private long step;
-    private long samplesSeen;
+    private volatile long step;
+    private volatile long samplesSeen;
+    private long processSteps;
     private long lastCheckpointStep;
+    private Long resumedFromStep;
+    private Double resumedLoss;
+    private Double runInitialLoss;
+    private int intraOpThreads;
     private final double[] firstLosses = new double[LOSS_WINDOW];
     private final double[] recentLosses = new double[LOSS_WINDOW];
     private final double[] stepMs = new double[TIME_WINDOW];
     private final double[] waitMs = new double[TIME_WINDOW];
     private final Map<String, Long> offsets = new TreeMap<>();
     private volatile double lastLoss = Double.NaN;
+    private volatile double learningRate = Double.NaN;
 
     void start(@Observes StartupEvent e) {
         running = true;
@@ -90,84 +102,117 @@ public class TrainingLoop {
 
     public TrainerStatus status() {
         TrainerStatus s = status.get();
-        return s != null ? s : new TrainerStatus(config.runId(), config.method(), state, 0, 0, null, null, 0, 0,
-                uploader.published(), uploader.lastVersion(), uploader.pending(), error);
+        return s != null ? s : new TrainerStatus(settings.runId(), settings.method().method(), settings.encoder(), state, 0, 0,
+                learningRate, null, null, null, null, 0, 0, 0, uploader.published(), uploader.lastVersion(), uploader.pending(), error);
     }
 
     private void run() {
-        Tags tags = Tags.of("method", config.method(), "run", config.runId());
+        Tags tags = Tags.of("method", settings.method().method(), "run", settings.runId());
         Timer stepTimer = Timer.builder("ssl.trainer.step.time").tags(tags).publishPercentiles(0.5, 0.95).register(meters);
         Timer waitTimer = Timer.builder("ssl.trainer.data.wait").tags(tags).publishPercentiles(0.5, 0.95).register(meters);
         Counter steps = Counter.builder("ssl.trainer.steps").tags(tags).register(meters);
         Counter samples = Counter.builder("ssl.trainer.samples.seen").tags(tags).register(meters);
         meters.gauge("ssl.trainer.loss", tags, this, t -> t.lastLoss);
-        meters.gauge("ssl.trainer.learning.rate", tags, config.optim(), o -> o.learningRate());
+        meters.gauge("ssl.trainer.learning.rate", tags, this, t -> t.learningRate);
+        meters.gauge("ssl.trainer.run.step", tags, this, t -> t.step);
+        meters.gauge("ssl.trainer.run.samples.seen", tags, this, t -> t.samplesSeen);
 
-        TrainerConfig.Input in = config.input();
-        InputSpec input = new InputSpec(in.channels(), in.height(), in.width(), in.mean(), in.std());
-        int batchSize = config.batchSize();
-        try (SimClrLearner learner = new SimClrLearner(Encoders.smallCnn(), input, config.optim().projection(),
-                config.optim().temperature(), config.optim().weightDecay(), batchSize, config.seed(),
-                Engines.device(config.device()))) {
-            Log.infof("trainer %s: %s on %s, batch %d, lr %s, reading %s", config.runId(), config.method(),
-                    learner.device(), batchSize, config.optim().learningRate(), Topics.views(config.recipe()));
-            long startNanos = System.nanoTime();
-            long lastLog = startNanos;
-            while (running && (config.maxSteps() == 0 || step < config.maxSteps())) {
-                state = "waiting-for-data";
-                long t0 = System.nanoTime();
-                List<ViewQueue.Item> batch = queue.take(batchSize, this::isRunning);
-                if (batch == null) {
-                    break;
+        int batchSize = settings.learner().batchSize();
+        try {
+            state = "resuming";
+            Optional<ResumeService.Checkpoint> checkpoint = resume.await(Duration.ofDays(1));
+            intraOpThreads = Threads.configure(config.threads());
+            try (Learner learner = new Learner(settings.learner(), Engines.device(config.device()))) {
+                if (checkpoint.isPresent()) {
+                    restore(learner, checkpoint.get());
                 }
-                long t1 = System.nanoTime();
-                state = "training";
-                float loss = learner.step(batch.stream().map(ViewQueue.Item::views).toList(), config.optim().learningRate());
-                long t2 = System.nanoTime();
-                if (!Float.isFinite(loss)) {
-                    throw new IllegalStateException("loss is " + loss + " at step " + (step + 1) + "; stopping before the weights are published");
-                }
-                record(batch, loss, t1 - t0, t2 - t1);
-                stepTimer.record(t2 - t1, TimeUnit.NANOSECONDS);
-                waitTimer.record(t1 - t0, TimeUnit.NANOSECONDS);
-                steps.increment();
-                samples.increment(batch.size());
+                learningRate = learner.learningRate();
                 publishStatus();
-                if (step % config.logEverySteps() == 0) {
-                    double secs = (t2 - lastLog) / 1e9;
-                    lastLog = t2;
-                    Log.infof("step %d loss %.4f | step %.0f ms, data wait %.0f ms (medians) | %.0f img/s | %d samples seen",
-                            step, mean(recentLosses, step), median(stepMs), median(waitMs),
-                            config.logEverySteps() * batchSize / secs, samplesSeen);
-                }
-                if (step % config.checkpoint().everySteps() == 0) {
+                Log.infof("trainer %s: %s on %s (%s), batch %d, %s lr %s, %d intra-op / %d inter-op threads, reading %s",
+                        settings.runId(), settings.method().method(), settings.encoder(), learner.device(), batchSize,
+                        settings.learner().optimizer().name(), learningRate, intraOpThreads, Threads.interOp(),
+                        Topics.views(settings.recipe()));
+                train(learner, stepTimer, waitTimer, steps, samples);
+                if (config.checkpoint().onShutdown() && step > lastCheckpointStep) {
                     checkpoint(learner);
                 }
             }
-            if (config.checkpoint().onShutdown() && step > lastCheckpointStep) {
-                checkpoint(learner);
-            }
             state = "stopped";
-            Log.infof("trainer stopped after %d steps (%.0f s)", step, (System.nanoTime() - startNanos) / 1e9);
+            Log.infof("trainer stopped at step %d (%d steps in this process)", step, processSteps);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             state = "stopped";
-        } catch (RuntimeException | Error e) {
+        } catch (RuntimeException | Error | TimeoutException e) {
             state = "failed";
-            error = e.toString();
+            error = e.getMessage() != null ? e.getMessage() : e.toString();
             Log.error("training failed", e);
         }
         publishStatus();
     }
 
+    private void train(Learner learner, Timer stepTimer, Timer waitTimer, Counter steps, Counter samples) throws InterruptedException {
+        int batchSize = settings.learner().batchSize();
+        long lastLog = System.nanoTime();
+        while (running && (settings.maxSteps() == 0 || step < settings.maxSteps())) {
+            state = "waiting-for-data";
+            long t0 = System.nanoTime();
+            List<ViewQueue.Item> batch = queue.take(batchSize, this::isRunning);
+            if (batch == null) {
+                return;
+            }
+            long t1 = System.nanoTime();
+            state = "training";
+            float loss = learner.step(batch.stream().map(ViewQueue.Item::views).toList());
+            long t2 = System.nanoTime();
+            if (!Float.isFinite(loss)) {
+                throw new IllegalStateException("loss is " + loss + " at step " + (step + 1) + "; stopping before the weights are published");
+            }
+            record(batch, loss, t1 - t0, t2 - t1);
+            learningRate = learner.learningRate();
+            stepTimer.record(t2 - t1, TimeUnit.NANOSECONDS);
+            waitTimer.record(t1 - t0, TimeUnit.NANOSECONDS);
+            steps.increment();
+            samples.increment(batch.size());
+            publishStatus();
+            if (step % config.logEverySteps() == 0) {
+                double secs = (t2 - lastLog) / 1e9;
+                lastLog = t2;
+                Log.infof("step %d loss %.4f lr %.3g | step %.0f ms, data wait %.0f ms (medians) | %.0f img/s | %d samples seen",
+                        step, mean(recentLosses, processSteps), learningRate, median(stepMs), median(waitMs),
+                        config.logEverySteps() * batchSize / secs, samplesSeen);
+            }
+            if (step % config.checkpoint().everySteps() == 0) {
+                checkpoint(learner);
+            }
+        }
+    }
+
+    private void restore(Learner learner, ResumeService.Checkpoint c) {
+        CheckpointManifest m = c.manifest();
+        try {
+            learner.restore(c.archive(), m.step());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot restore " + c.source() + ": " + e.getMessage(), e);
+        }
+        step = m.step();
+        samplesSeen = m.samplesSeen();
+        lastCheckpointStep = m.step();
+        offsets.putAll(m.offsets());
+        resumedFromStep = m.step();
+        resumedLoss = m.metrics().get(CheckpointManifest.Metrics.LOSS);
+        runInitialLoss = m.metrics().get(CheckpointManifest.Metrics.INITIAL_LOSS);
+        Log.infof("restored step %d, %d samples seen, loss %s, offsets %s from %s", step, samplesSeen, resumedLoss, offsets, c.source());
+    }
+
     private void record(List<ViewQueue.Item> batch, float loss, long waitNanos, long stepNanos) {
-        int i = (int) (step % LOSS_WINDOW);
-        if (step < LOSS_WINDOW) {
+        int i = (int) (processSteps % LOSS_WINDOW);
+        if (processSteps < LOSS_WINDOW) {
             firstLosses[i] = loss;
         }
         recentLosses[i] = loss;
-        stepMs[(int) (step % TIME_WINDOW)] = stepNanos / 1e6;
-        waitMs[(int) (step % TIME_WINDOW)] = waitNanos / 1e6;
+        stepMs[(int) (processSteps % TIME_WINDOW)] = stepNanos / 1e6;
+        waitMs[(int) (processSteps % TIME_WINDOW)] = waitNanos / 1e6;
+        processSteps++;
         step++;
         samplesSeen += batch.size();
         lastLoss = loss;
@@ -176,38 +221,39 @@ public class TrainingLoop {
         }
     }
 
-    private void checkpoint(SimClrLearner learner) {
+    private void checkpoint(Learner learner) {
         CheckpointManifest manifest = manifest(learner);
-        String name = config.runId() + "-step" + String.format("%09d", step);
+        String name = settings.runId() + "-step" + String.format("%09d", step);
         uploader.submit(name, file -> learner.save(file, manifest));
         lastCheckpointStep = step;
         Log.debugf("spooled checkpoint %s", name);
     }
 
-    private CheckpointManifest manifest(SimClrLearner learner) {
-        Map<String, Object> hp = new LinkedHashMap<>();
-        hp.put("batch_size", config.batchSize());
-        hp.put("optimizer", "adamw");
-        hp.put("learning_rate", config.optim().learningRate());
-        hp.put("weight_decay", config.optim().weightDecay());
-        hp.put("temperature", config.optim().temperature());
-        hp.put("projection", config.optim().projection());
-        hp.put("recipe", config.recipe());
+    private CheckpointManifest manifest(Learner learner) {
         Map<String, Double> metrics = new LinkedHashMap<>();
-        metrics.put(CheckpointManifest.Metrics.LOSS, mean(recentLosses, step));
-        metrics.put(CheckpointManifest.Metrics.INITIAL_LOSS, mean(firstLosses, Math.min(step, LOSS_WINDOW)));
+        double recent = processSteps > 0 ? mean(recentLosses, processSteps) : resumedLoss != null ? resumedLoss : Double.NaN;
+        metrics.put(CheckpointManifest.Metrics.LOSS, recent);
+        metrics.put(CheckpointManifest.Metrics.INITIAL_LOSS, runInitialLoss != null ? runInitialLoss
+                : mean(firstLosses, Math.min(processSteps, LOSS_WINDOW)));
+        metrics.put("learning_rate", learner.learningRate());
         Map<String, String> provenance = new LinkedHashMap<>(Engines.provenance(learner.device()));
         provenance.put(CheckpointManifest.Provenance.HOST, hostname());
         provenance.put(CheckpointManifest.Provenance.TRAINED_AT, Instant.now().toString());
-        return new CheckpointManifest(CheckpointManifest.FORMAT_VERSION, config.modelName(), config.runId(), config.method(),
-                learner.architecture(), learner.input(), step, samplesSeen, config.seed(), configHash(hp),
-                hp, metrics, new TreeMap<>(offsets), provenance);
+        provenance.put("intra_op_threads", Integer.toString(intraOpThreads));
+        if (resumedFromStep != null) {
+            provenance.put("resumed_from_step", Long.toString(resumedFromStep));
+        }
+        return new CheckpointManifest(CheckpointManifest.FORMAT_VERSION, settings.modelName(), settings.runId(),
+                settings.method().method(), settings.method().architecture(), settings.method().input(), step, samplesSeen,
+                settings.learner().seed(), settings.configHash(), settings.hyperparameters(), metrics, new TreeMap<>(offsets),
+                provenance);
     }
 
     private void publishStatus() {
-        status.set(new TrainerStatus(config.runId(), config.method(), state, step, samplesSeen,
-                step == 0 ? null : mean(firstLosses, Math.min(step, LOSS_WINDOW)),
-                step == 0 ? null : mean(recentLosses, step), median(stepMs), median(waitMs),
+        status.set(new TrainerStatus(settings.runId(), settings.method().method(), settings.encoder(), state, step, samplesSeen,
+                learningRate, resumedFromStep, resumedLoss,
+                processSteps == 0 ? null : mean(firstLosses, Math.min(processSteps, LOSS_WINDOW)),
+                processSteps == 0 ? null : mean(recentLosses, processSteps), median(stepMs), median(waitMs), intraOpThreads,
                 uploader.published(), uploader.lastVersion(), uploader.pending(), error));
     }
 
@@ -225,17 +271,13 @@ public class TrainingLoop {
     }
 
     private double median(double[] ring) {
-        int k = (int) Math.min(step, ring.length);
+        int k = (int) Math.min(processSteps, ring.length);
         if (k == 0) {
             return 0;
         }
         double[] c = Arrays.copyOf(ring, k);
         Arrays.sort(c);
         return c[k / 2];
-    }
-
-    private static String configHash(Map<String, Object> hp) {
-        return Sha256.of(new TreeMap<>(hp).toString().getBytes(StandardCharsets.UTF_8));
     }
 
     private static String hostname() {

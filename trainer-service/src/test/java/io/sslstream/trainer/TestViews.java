@@ -1,20 +1,42 @@
 package io.sslstream.trainer;
 
+import io.sslstream.contracts.codec.PatchMask;
 import io.sslstream.contracts.codec.View;
 import io.sslstream.contracts.codec.ViewSet;
 
 import java.util.List;
 import java.util.SplittableRandom;
 
-/** Two-view samples made in the test, independent of the augmenter. */
-final class TestViews {
+/** View sets made in the test, independent of the augmenter: two-view pairs, and MAE's one view with a patch mask. */
+public final class TestViews {
 
     private TestViews() {
     }
 
     /** A cheap two-view pair for tests: a random shift of up to 3 pixels and a random flip, per view. */
-    static ViewSet twoViews(String id, byte[] img, SplittableRandom rnd) {
+    public static ViewSet twoViews(String id, byte[] img, SplittableRandom rnd) {
         return new ViewSet(id, "test", 1, 0, List.of(new View(28, 28, 1, jitter(img, rnd)), new View(28, 28, 1, jitter(img, rnd))), null);
+    }
+
+    /** One view and a random mask hiding {@code round(ratio * grid^2)} of the {@code grid x grid} patches of {@code patch} px. */
+    public static ViewSet masked(String id, byte[] img, SplittableRandom rnd, int patch, int grid, double ratio) {
+        int total = grid * grid;
+        int hide = (int) Math.round(ratio * total);
+        int[] order = new int[total];
+        for (int i = 0; i < total; i++) {
+            order[i] = i;
+        }
+        for (int i = 0; i < hide; i++) {
+            int j = i + rnd.nextInt(total - i);
+            int t = order[i];
+            order[i] = order[j];
+            order[j] = t;
+        }
+        boolean[][] masked = new boolean[grid][grid];
+        for (int i = 0; i < hide; i++) {
+            masked[order[i] / grid][order[i] % grid] = true;
+        }
+        return new ViewSet(id, "mae", 1, 0, List.of(new View(28, 28, 1, jitter(img, rnd))), PatchMask.of(patch, masked));
     }
 
     static byte[] jitter(byte[] img, SplittableRandom rnd) {
@@ -31,5 +53,4 @@ final class TestViews {
         }
         return out;
     }
-
 }

@@ -92,11 +92,17 @@ class TrainerServiceTest {
         assertThat(m.step() % 10).isZero();
         assertThat(m.samplesSeen()).isEqualTo(m.step() * 32);
         assertThat(m.offsets()).containsKey(topic + "/0");
-        assertThat(CheckpointArchive.entries(checkpoints.get(0))).containsKeys("manifest.json", "encoder.params", "head.params");
+        assertThat(CheckpointArchive.entries(checkpoints.get(0))).containsKeys("manifest.json", "encoder.params", "head.params",
+                "optimizer.bin");
+        assertThat(m.method()).isEqualTo("simclr");
+        assertThat(m.hyperparameters()).containsEntry("optimizer", "adamw").containsEntry("encoder", "small-cnn");
+        assertThat(((Number) status.get("intraOpThreads")).intValue()).isEqualTo(Runtime.getRuntime().availableProcessors());
 
         String metrics = RestAssured.get("/q/metrics").asString();
         assertThat(metrics).contains("ssl_trainer_steps_total", "ssl_trainer_step_time_seconds", "ssl_trainer_data_wait_seconds",
-                "ssl_trainer_rejected_total{reason=\"shape-mismatch\"", "ssl_trainer_checkpoints_pending");
+                "ssl_trainer_rejected_total{reason=\"shape-mismatch\"", "ssl_trainer_checkpoints_pending",
+                "ssl_trainer_learning_rate{method=\"simclr\"", "ssl_trainer_run_step{", "ssl_trainer_run_samples_seen{",
+                "ssl_trainer_samples_seen_total{", "ssl_trainer_loss{");
     }
 
     private static Map<String, String> dlqReasons(String bootstrap, int expected) {

@@ -1,5 +1,7 @@
 package io.sslstream.model.encoder;
 
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import ai.djl.nn.Block;
@@ -22,6 +24,17 @@ public final class Encoders {
 
     /** The reference CNN of {@code ../shared/bench/simclr_fmnist.py}. */
     public static final String SMALL_CNN = "small-cnn";
+    /** ResNet-18 with the small-image stem (3x3 conv, stride 1, no max-pool); {@value #RESNET} with other widths. */
+    public static final String RESNET18 = "resnet18";
+    /** A ResNet of BasicBlocks with the small-image stem, any widths and depths. */
+    public static final String RESNET = "resnet";
+    /** ViT-Tiny for 28x28 inputs (MAE's encoder); {@value #VIT} with another shape. */
+    public static final String VIT_TINY = "vit-tiny";
+    /** A Vision Transformer with mean-pooled tokens, any shape. */
+    public static final String VIT = "vit";
+
+    /** {@code -Dsslstream.relu.contiguous-grad=false} turns {@link #relu(NDArray)}'s layout fix off (for A/B timing). */
+    private static final boolean CONTIGUOUS_GRAD = Boolean.parseBoolean(System.getProperty("sslstream.relu.contiguous-grad", "true"));
 
     private Encoders() {
     }
@@ -31,21 +44,69 @@ public final class Encoders {
         return new Architecture(SMALL_CNN, Map.of("widths", List.of(32, 64, 128, 128), "strides", List.of(1, 2, 1, 2)));
     }
 
+    /**
+     * ResNet-18 for small images: stem conv 3x3 stride 1 (no max-pool), BasicBlocks 2-2-2-2 of widths
+     * 64-128-256-512, global average pooling; 512 features, 11.2 M parameters.
+     */
+    public static Architecture resnet18() {
+        return new Architecture(RESNET18, Map.of("widths", List.of(64, 128, 256, 512), "blocks", List.of(2, 2, 2, 2),
+                "stem", "small"));
+    }
+
+    /**
+     * A ViT-Tiny for 28x28 images: patch 4 (a 7x7 grid of 49 tokens), width 192, 6 layers of 3 heads, MLP ratio 4,
+     * fixed sine-cosine positions, mean-pooled output; 192 features, 2.7 M parameters.
+     */
+    public static Architecture vitTiny() {
+        return new Architecture(VIT_TINY, vitParams(4, 192, 6, 3));
+    }
+
+    /** A ViT of another shape (MLP ratio 4), e.g. a narrow one for tests. */
+    public static Architecture vit(int patch, int dim, int depth, int heads) {
+        return new Architecture(VIT, vitParams(patch, dim, depth, heads));
+    }
+
+    /** A ResNet of BasicBlocks with the small-image stem and other widths or depths. */
+    public static Architecture resnet(List<Integer> widths, List<Integer> blocks) {
+        return new Architecture(RESNET, Map.of("widths", widths, "blocks", blocks, "stem", "small"));
+    }
+
+    private static Map<String, Object> vitParams(int patch, int dim, int depth, int heads) {
+        return Map.of("patch", patch, "dim", dim, "depth", depth, "heads", heads, "mlp_ratio", 4.0);
+    }
+
+    /** An architecture by its configuration name: {@code small-cnn}, {@code resnet18} or {@code vit-tiny}. */
+    public static Architecture named(String name) {
+        return switch (name) {
+            case SMALL_CNN -> smallCnn();
+            case RESNET18 -> resnet18();
+            case VIT_TINY -> vitTiny();
+            default -> throw new IllegalArgumentException("unknown encoder '" + name + "' (known: small-cnn, resnet18, vit-tiny)");
+        };
+    }
+
     /** The encoder block of an architecture; its output is {@code (N, featureDim)}. */
     public static Block create(Architecture arch) {
-        if (SMALL_CNN.equals(arch.name())) {
-            return smallCnn(ints(arch, "widths"), ints(arch, "strides"));
-        }
-        throw new IllegalArgumentException("unknown encoder architecture '" + arch.name() + "' (known: " + SMALL_CNN + ")");
+        return switch (arch.name()) {
+            case SMALL_CNN -> smallCnn(ints(arch, "widths"), ints(arch, "strides"));
+            case RESNET18, RESNET -> ResNets.resnet(ints(arch, "widths"), ints(arch, "blocks"));
+            case VIT_TINY, VIT -> new VisionTransformer(integer(arch, "patch"), integer(arch, "dim"), integer(arch, "depth"),
+                    integer(arch, "heads"), number(arch, "mlp_ratio").doubleValue());
+            default -> throw new IllegalArgumentException("unknown encoder architecture '" + arch.name() + "' (known: "
+                    + String.join(", ", SMALL_CNN, RESNET18, RESNET, VIT_TINY, VIT) + ")");
+        };
     }
 
     /** Dimension of the features an architecture produces. */
     public static int featureDim(Architecture arch) {
-        if (SMALL_CNN.equals(arch.name())) {
-            List<Integer> w = ints(arch, "widths");
-            return w.get(w.size() - 1);
-        }
-        throw new IllegalArgumentException("unknown encoder architecture '" + arch.name() + "'");
+        return switch (arch.name()) {
+            case SMALL_CNN, RESNET18, RESNET -> {
+                List<Integer> w = ints(arch, "widths");
+                yield w.get(w.size() - 1);
+            }
+            case VIT_TINY, VIT -> integer(arch, "dim");
+            default -> throw new IllegalArgumentException("unknown encoder architecture '" + arch.name() + "'");
+        };
     }
 
     /**
@@ -68,11 +129,30 @@ public final class Encoders {
                             .build())
                     // DJL's momentum is the weight of the running value: 0.9 here is PyTorch's momentum=0.1
                     .add(BatchNorm.builder().optMomentum(0.9f).optEpsilon(1e-5f).build())
-                    .add(Activation::relu);
+                    .add(Encoders::relu);
         }
         net.add(Pool.globalAvgPool2dBlock());
         net.add(Blocks.batchFlattenBlock());
         return net;
+    }
+
+    /**
+     * ReLU whose gradient reaches the layers below in PyTorch's default (NCHW-contiguous) layout: the forward pass is
+     * plain {@code relu(x)} (the two reshapes are free views of a contiguous tensor); in the backward pass the view's
+     * gradient is made contiguous. libtorch 2.7's backward of a strided convolution returns its input gradient in
+     * another memory layout, and BatchNorm's and ReLU's backward kernels on mixed layouts are several times slower
+     * (see docs/benchmarks.md). A function, not a block: the parameter files do not change.
+     */
+    public static NDArray relu(NDArray x) {
+        if (!CONTIGUOUS_GRAD) {
+            return Activation.relu(x);
+        }
+        return Activation.relu(x).reshape(-1).reshape(x.getShape());
+    }
+
+    /** {@link #relu(NDArray)} of a single-array list, for {@code SequentialBlock.add}. */
+    public static NDList relu(NDList x) {
+        return new NDList(relu(x.singletonOrThrow()));
     }
 
     /** An MLP head: Linear-ReLU pairs for all but the last size, then a plain Linear. */
@@ -85,6 +165,18 @@ public final class Encoders {
             }
         }
         return head;
+    }
+
+    private static Number number(Architecture arch, String key) {
+        Object v = arch.params().get(key);
+        if (!(v instanceof Number n)) {
+            throw new IllegalArgumentException("architecture " + arch.name() + " needs a number '" + key + "', got " + v);
+        }
+        return n;
+    }
+
+    private static int integer(Architecture arch, String key) {
+        return number(arch, key).intValue();
     }
 
     @SuppressWarnings("unchecked")

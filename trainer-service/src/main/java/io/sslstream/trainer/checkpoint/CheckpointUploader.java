@@ -40,7 +40,7 @@ import java.util.stream.Stream;
 @ApplicationScoped
 public class CheckpointUploader {
 
-    private static final String SUFFIX = ".ckpt.zip";
+    static final String SUFFIX = ".ckpt.zip";
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
 
     @Inject

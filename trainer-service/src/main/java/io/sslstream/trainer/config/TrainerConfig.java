@@ -5,6 +5,7 @@ import io.smallrye.config.WithDefault;
 
 import java.net.URI;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
@@ -16,19 +17,26 @@ public interface TrainerConfig {
     @WithDefault("fmnist-simclr")
     String modelName();
 
-    /** Training run id; a trainer restarted with the same id belongs to the same run. */
+    /** Training run id; a trainer restarted with the same id resumes the run from its newest checkpoint. */
     @WithDefault("local")
     String runId();
 
-    /** SSL method; {@code simclr} in this version. */
+    /** SSL method: {@code simclr}, {@code moco}, {@code byol}, {@code simsiam}, {@code barlow-twins}, {@code vicreg}, {@code mae}. */
     @WithDefault("simclr")
     String method();
 
-    /** Augmenter recipe whose views are consumed ({@code ssl.views.<recipe>}). */
+    /**
+     * Augmenter recipe whose views are consumed ({@code ssl.views.<recipe>}); the default depends on the method
+     * (simclr, moco, simsiam: {@code simclr}; byol, barlow-twins, vicreg: {@code byol}; mae: {@code mae}), see
+     * {@link MethodDefaultsConfigSourceFactory}.
+     */
     @WithDefault("simclr")
     String recipe();
 
-    /** Images per step (each contributes two views). */
+    /** Encoder: {@code small-cnn}, {@code resnet18} or {@code vit-tiny}; default {@code vit-tiny} for mae, else {@code small-cnn}. */
+    Optional<String> encoder();
+
+    /** Images per step (each contributes its views). */
     @WithDefault("256")
     int batchSize();
 
@@ -36,11 +44,19 @@ public interface TrainerConfig {
     @WithDefault("0")
     long seed();
 
-    /** {@code cpu} or {@code gpu}. */
+    /**
+     * {@code cpu} or {@code gpu} (DJL's first GPU; fails at start when the engine sees none). The GPU path needs the
+     * CUDA flavour of libtorch in the image (docs/operations.md, "GPU trainers"); it cannot be run on the machines
+     * this was built on (no GPU), so only the CPU path is tested.
+     */
     @WithDefault("cpu")
     String device();
 
-    /** Stop after this many steps (0 = never; the stream is endless). */
+    /** libtorch intra-op threads of the training thread; 0 = every core the JVM sees. */
+    @WithDefault("0")
+    int threads();
+
+    /** Stop after this many steps of the run, counting steps before a resume (0 = never; the stream is endless). */
     @WithDefault("0")
     long maxSteps();
 
@@ -51,11 +67,29 @@ public interface TrainerConfig {
     /** Input the encoder expects; views of another shape are rejected. */
     Input input();
 
-    /** Model and optimisation hyperparameters. */
+    /** Optimizer, schedule and heads. */
     Optim optim();
+
+    /** MoCo v2. */
+    Moco moco();
+
+    /** BYOL. */
+    Byol byol();
+
+    /** Barlow Twins. */
+    BarlowTwins barlowTwins();
+
+    /** VICReg. */
+    Vicreg vicreg();
+
+    /** MAE. */
+    Mae mae();
 
     /** Checkpointing. */
     Checkpoint checkpoint();
+
+    /** Resuming a run from its newest checkpoint. */
+    Resume resume();
 
     /** Encoder input. */
     interface Input {
@@ -80,23 +114,125 @@ public interface TrainerConfig {
         List<Double> std();
     }
 
-    /** Hyperparameters. */
+    /** Optimizer and heads. */
     interface Optim {
-        /** AdamW learning rate. */
+        /** {@code adamw}, {@code sgd} (momentum, optionally Nesterov) or {@code lars}. */
+        @WithDefault("adamw")
+        String name();
+
+        /** Peak learning rate. */
         @WithDefault("1e-3")
         double learningRate();
 
-        /** Decoupled weight decay, applied to weights only (not to biases and norms). */
+        /** Weight decay, applied to weights only (not to biases, norms and embeddings); decoupled for AdamW. */
         @WithDefault("0")
         double weightDecay();
 
-        /** NT-Xent temperature. */
-        @WithDefault("0.5")
-        double temperature();
+        /** Momentum of SGD and LARS. */
+        @WithDefault("0.9")
+        double momentum();
 
-        /** Projection head sizes after the encoder. */
-        @WithDefault("128,64")
-        List<Integer> projection();
+        /** Nesterov momentum (SGD). */
+        @WithDefault("false")
+        boolean nesterov();
+
+        /** LARS trust coefficient (eta). */
+        @WithDefault("0.02")
+        double trustCoefficient();
+
+        /** AdamW's beta1. */
+        @WithDefault("0.9")
+        double beta1();
+
+        /** AdamW's beta2. */
+        @WithDefault("0.999")
+        double beta2();
+
+        /** Learning-rate schedule by step. */
+        Schedule schedule();
+
+        /** Softmax temperature of SimCLR (default 0.5) and MoCo (default 0.2). */
+        Optional<Double> temperature();
+
+        /** Projection head sizes after the encoder (default per method, e.g. 128,64 for SimCLR). */
+        Optional<List<Integer>> projection();
+
+        /** Predictor sizes of BYOL (default 512,128) and SimSiam (default 128,512). */
+        Optional<List<Integer>> predictor();
+    }
+
+    /** Linear warm-up, then a half cosine to a floor. */
+    interface Schedule {
+        /** Steps of linear warm-up. */
+        @WithDefault("0")
+        long warmupSteps();
+
+        /** Step at which the cosine reaches its floor; 0 = {@code max-steps} when set, else no decay (open-ended stream). */
+        @WithDefault("0")
+        long totalSteps();
+
+        /** The floor, as a fraction of the peak learning rate. */
+        @WithDefault("0")
+        double finalFraction();
+    }
+
+    /** MoCo v2. */
+    interface Moco {
+        /** Negative keys in the queue. */
+        @WithDefault("4096")
+        int queueSize();
+
+        /** Key-encoder momentum at the start (rises to 1 with a cosine when the run has a planned length). */
+        @WithDefault("0.99")
+        double momentum();
+    }
+
+    /** BYOL. */
+    interface Byol {
+        /** Target momentum at the start (rises to 1 with a cosine when the run has a planned length). */
+        @WithDefault("0.99")
+        double momentum();
+    }
+
+    /** Barlow Twins. */
+    interface BarlowTwins {
+        /** Weight of the off-diagonal terms. */
+        @WithDefault("0.0051")
+        double lambda();
+    }
+
+    /** VICReg. */
+    interface Vicreg {
+        /** Invariance weight. */
+        @WithDefault("25")
+        double simCoeff();
+
+        /** Variance weight. */
+        @WithDefault("25")
+        double varCoeff();
+
+        /** Covariance weight. */
+        @WithDefault("1")
+        double covCoeff();
+    }
+
+    /** MAE. */
+    interface Mae {
+        /** Decoder width. */
+        @WithDefault("128")
+        int decoderDim();
+
+        /** Decoder layers. */
+        @WithDefault("2")
+        int decoderDepth();
+
+        /** Decoder attention heads. */
+        @WithDefault("4")
+        int decoderHeads();
+
+        /** Reconstruct per-patch normalised pixels. */
+        @WithDefault("true")
+        boolean normPixLoss();
     }
 
     /** Checkpoints. */
@@ -119,5 +255,16 @@ public interface TrainerConfig {
 
         /** Bearer token with write scope, if the registry wants one. */
         Optional<String> registryToken();
+    }
+
+    /** Resume. */
+    interface Resume {
+        /** Look for the run's newest checkpoint (registry and spool) at start and continue from it. */
+        @WithDefault("true")
+        boolean enabled();
+
+        /** Longest wait between attempts while the registry is unreachable at start. */
+        @WithDefault("30s")
+        Duration maxBackoff();
     }
 }

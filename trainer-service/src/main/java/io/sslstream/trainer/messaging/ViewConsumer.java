@@ -12,6 +12,8 @@ import io.sslstream.contracts.Topics;
 import io.sslstream.contracts.codec.CodecException;
 import io.sslstream.contracts.codec.View;
 import io.sslstream.contracts.codec.ViewSet;
+import io.sslstream.contracts.codec.PatchMask;
+import io.sslstream.trainer.RunSettings;
 import io.sslstream.trainer.TrainingLoop;
 import io.sslstream.trainer.ViewQueue;
 import io.sslstream.trainer.config.TrainerConfig;
@@ -28,8 +30,9 @@ import java.util.concurrent.CompletionStage;
 
 /**
  * Reads view sets in batches from {@code ssl.views.<recipe>} and hands them to the training thread.
- * Records that are not two views of the configured input shape go to the dead-letter topic with the reason;
- * they never stop the stream.
+ * Records the method cannot train on (too few views, views of another shape than the encoder's input, MAE without
+ * a mask or with a mask of another patch grid) go to the dead-letter topic with the reason; they never stop the
+ * stream.
  */
 @ApplicationScoped
 public class ViewConsumer {
@@ -46,6 +49,8 @@ public class ViewConsumer {
     TrainingLoop loop;
     @Inject
     TrainerConfig config;
+    @Inject
+    RunSettings settings;
     @Inject
     MeterRegistry registry;
     @Inject
@@ -64,6 +69,9 @@ public class ViewConsumer {
             } catch (CodecException e) {
                 reject(r, "decode." + e.reason(), e.getMessage());
                 continue;
+            } catch (MaskException e) {
+                reject(r, "mask-mismatch", e.getMessage());
+                continue;
             } catch (IllegalArgumentException e) {
                 reject(r, "shape-mismatch", e.getMessage());
                 continue;
@@ -78,15 +86,38 @@ public class ViewConsumer {
     }
 
     private void check(ViewSet vs) {
-        if (vs.views().size() != 2) {
-            throw new IllegalArgumentException("simclr needs 2 views, got " + vs.views().size());
+        RunSettings.Requirements need = settings.requirements();
+        String method = settings.method().method();
+        if (vs.views().size() < need.views()) {
+            throw new IllegalArgumentException(method + " needs " + need.views() + " views, got " + vs.views().size());
         }
         TrainerConfig.Input in = config.input();
-        for (View v : vs.views()) {
+        for (View v : vs.views().subList(0, need.views())) { // further views (multi-crop's small crops) are not used
             if (v.height() != in.height() || v.width() != in.width() || v.channels() != in.channels()) {
                 throw new IllegalArgumentException("view " + v.height() + "x" + v.width() + "x" + v.channels()
                         + " does not match the encoder input " + in.height() + "x" + in.width() + "x" + in.channels());
             }
+        }
+        if (need.maskPatch() > 0) {
+            PatchMask m = vs.mask();
+            if (m == null) {
+                throw new MaskException(method + " needs a patch mask (recipe mae), the view set has none");
+            }
+            if (m.patchSize() != need.maskPatch() || m.rows() != need.maskRows() || m.cols() != need.maskCols()) {
+                throw new MaskException("mask of " + m.rows() + "x" + m.cols() + " patches of " + m.patchSize()
+                        + " px, the encoder's grid is " + need.maskRows() + "x" + need.maskCols() + " of " + need.maskPatch() + " px");
+            }
+            int masked = m.maskedCount();
+            if (masked == 0 || masked == m.rows() * m.cols()) {
+                throw new MaskException("mask hides " + masked + " of " + m.rows() * m.cols() + " patches: MAE needs some hidden and some visible");
+            }
+        }
+    }
+
+    /** A view set whose mask the method cannot use. */
+    static final class MaskException extends IllegalArgumentException {
+        MaskException(String message) {
+            super(message);
         }
     }
 

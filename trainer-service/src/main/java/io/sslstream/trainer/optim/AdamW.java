@@ -3,99 +3,50 @@ package io.sslstream.trainer.optim;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Parameter;
-import ai.djl.util.Pair;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.util.PairList;
-import io.sslstream.model.NoGrad;
-
-import java.util.ArrayList;
-import java.util.List;
 
 /**
- * AdamW (Loshchilov and Hutter) with decoupled weight decay on weights only (biases and BatchNorm's gamma
- * and beta are not decayed). The moment estimates are arrays this class owns, so that they can be saved
- * with a checkpoint (DJL's own optimizers keep theirs private).
- *
- * <p>Call {@link #step} after the backward pass; it updates in place under {@link NoGrad} (PyTorch forbids
- * in-place updates of leaf tensors while recording) and zeroes the gradients it consumed, since the PyTorch
- * engine accumulates them.
+ * AdamW (Loshchilov and Hutter): PyTorch's {@code torch.optim.AdamW} update with decoupled weight decay on weights
+ * only. Each parameter is updated by one native call (libtorch's fused update that DJL ships), not a dozen: the
+ * bias corrections are folded into its step size and epsilon, which gives exactly PyTorch's formula
+ * {@code w -= lr / bc1 * m / (sqrt(v / bc2) + eps)}.
  */
-public final class AdamW implements AutoCloseable {
+public final class AdamW extends Optimizer {
+
+    public static final String NAME = "adamw";
 
     private final double beta1;
     private final double beta2;
     private final double eps;
     private final double weightDecay;
-    private final NDManager state;
-    private final List<Slot> slots = new ArrayList<>();
-    private long t;
 
-    private record Slot(String name, Parameter param, boolean decay, NDArray m, NDArray v) {
-    }
-
-    /**
-     * @param params      the trainable parameters (name, parameter) of all blocks being trained
-     * @param weightDecay decoupled decay per unit learning rate
-     * @param manager     parent of the manager that holds the moment estimates
-     */
     public AdamW(PairList<String, Parameter> params, double weightDecay, NDManager manager) {
         this(params, 0.9, 0.999, 1e-8, weightDecay, manager);
     }
 
     public AdamW(PairList<String, Parameter> params, double beta1, double beta2, double eps, double weightDecay, NDManager manager) {
+        super(params, 2, manager);
         this.beta1 = beta1;
         this.beta2 = beta2;
         this.eps = eps;
         this.weightDecay = weightDecay;
-        this.state = manager.newSubManager();
-        for (Pair<String, Parameter> p : params) {
-            Parameter param = p.getValue();
-            if (!param.requiresGradient()) {
-                continue; // BatchNorm running statistics
-            }
-            NDArray w = param.getArray();
-            boolean decay = param.getType() == Parameter.Type.WEIGHT;
-            slots.add(new Slot(p.getKey(), param, decay, state.zeros(w.getShape(), w.getDataType()),
-                    state.zeros(w.getShape(), w.getDataType())));
-        }
-    }
-
-    /** One update with learning rate {@code lr}; the step's temporaries belong to the caller's scope. */
-    public void step(double lr) {
-        try (NoGrad ignored = NoGrad.enter()) {
-            update(lr);
-        }
-    }
-
-    private void update(double lr) {
-        t++;
-        double bc1 = 1 - Math.pow(beta1, t);
-        double bc2 = 1 - Math.pow(beta2, t);
-        for (Slot s : slots) {
-            NDArray w = s.param.getArray();
-            NDArray g = w.getGradient(); // a new handle on the accumulated gradient
-            s.m.muli(beta1).addi(g.mul(1 - beta1));
-            s.v.muli(beta2).addi(g.square().muli(1 - beta2));
-            NDArray update = s.m.div(s.v.div(bc2).sqrt().addi(eps)).muli(lr / bc1);
-            if (s.decay && weightDecay > 0) {
-                w.muli(1 - lr * weightDecay);
-            }
-            w.subi(update);
-            g.subi(g); // zero it: the engine accumulates gradients across backward passes
-        }
-    }
-
-    /** Updates done so far. */
-    public long steps() {
-        return t;
-    }
-
-    /** Number of parameter tensors updated. */
-    public int size() {
-        return slots.size();
     }
 
     @Override
-    public void close() {
-        state.close();
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    protected void update(Slot s, NDArray w, NDArray g, double lr) {
+        long t = updates();
+        double bc1 = 1 - Math.pow(beta1, t);
+        double sqrtBc2 = Math.sqrt(1 - Math.pow(beta2, t));
+        // w -= lr * wd * w; m = b1 m + (1 - b1) g; v = b2 v + (1 - b2) g^2; w -= (lr sqrt(bc2) / bc1) m / (sqrt(v) + eps sqrt(bc2))
+        JniUtils.adamUpdate((PtNDArray) w, (PtNDArray) g, (PtNDArray) s.state()[0], (PtNDArray) s.state()[1],
+                (float) lr, (float) (lr * sqrtBc2 / bc1), s.decay() ? (float) weightDecay : 0f, 1f, -1f,
+                (float) beta1, (float) beta2, (float) (eps * sqrtBc2), true);
     }
 }

@@ -1,0 +1,188 @@
+package io.sslstream.trainer;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.training.GradientCollector;
+import io.sslstream.contracts.checkpoint.CheckpointManifest;
+import io.sslstream.contracts.checkpoint.CheckpointManifest.InputSpec;
+import io.sslstream.contracts.codec.PatchMask;
+import io.sslstream.contracts.codec.View;
+import io.sslstream.contracts.codec.ViewSet;
+import io.sslstream.model.Engines;
+import io.sslstream.model.ImageBatch;
+import io.sslstream.model.checkpoint.CheckpointArchive;
+import io.sslstream.trainer.method.Batch;
+import io.sslstream.trainer.method.Method;
+import io.sslstream.trainer.method.MethodSettings;
+import io.sslstream.trainer.method.Methods;
+import io.sslstream.trainer.optim.Optimizer;
+import io.sslstream.trainer.optim.OptimizerSettings;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One training run on DJL: a {@link Method} (encoder, heads, loss, method state), an {@link Optimizer} with its
+ * learning-rate schedule, the step counter, and checkpoints of all of it. Owns all native memory of the run in one
+ * manager; each step's temporaries live in an {@link NDScope} and are freed when the step ends, so a long run keeps
+ * a flat native footprint.
+ *
+ * <p>Not thread-safe; the PyTorch engine allows one gradient collector per JVM at a time.
+ */
+public final class Learner implements AutoCloseable {
+
+    /**
+     * @param method    method, encoder and input
+     * @param optimizer optimizer and schedule
+     * @param batchSize samples per step
+     * @param seed      parameter initialisation seed
+     */
+    public record Settings(MethodSettings method, OptimizerSettings optimizer, int batchSize, long seed) {
+        public Settings {
+            if (batchSize < 2) {
+                throw new IllegalArgumentException("batch size must be >= 2, got " + batchSize);
+            }
+        }
+    }
+
+    private final Settings settings;
+    private final Engine engine;
+    private final NDManager manager;
+    private final Method method;
+    private final Optimizer optimizer;
+    private final ImageBatch[] buffers;
+    private int next;
+    private long step;
+
+    public Learner(Settings settings, Device device) {
+        this.settings = settings;
+        this.engine = Engines.pytorch();
+        engine.setRandomSeed((int) settings.seed());
+        this.manager = engine.newBaseManager(device);
+        this.method = Methods.create(settings.method(), manager);
+        this.optimizer = settings.optimizer().create(method.trainableParameters(), manager);
+        int rows = settings.method().views() * settings.batchSize();
+        InputSpec input = settings.method().input();
+        // two buffers: a tensor may share its buffer until the step that uses it is over
+        this.buffers = new ImageBatch[]{new ImageBatch(input, rows), new ImageBatch(input, rows)};
+    }
+
+    /**
+     * One optimisation step on a batch of view sets (the first {@code views} views of each; MAE also its mask), with
+     * the schedule's learning rate for this step.
+     *
+     * @return the batch's loss before the update
+     */
+    public float step(List<ViewSet> batch) {
+        int views = settings.method().views();
+        ImageBatch b = buffers[next];
+        next ^= 1;
+        b.clear();
+        for (int v = 0; v < views; v++) { // view v of every sample, then view v + 1: rows i and i + N are a pair
+            for (ViewSet vs : batch) {
+                View view = vs.views().get(v);
+                b.add(view.pixels(), view.height(), view.width(), view.channels());
+            }
+        }
+        List<PatchMask> masks = new ArrayList<>();
+        if (settings.method().needsMask()) {
+            for (ViewSet vs : batch) {
+                if (vs.mask() == null) {
+                    throw new IllegalArgumentException(method.name() + " needs a patch mask; sample " + vs.sampleId() + " has none");
+                }
+                masks.add(vs.mask());
+            }
+        }
+        double lr = learningRate();
+        try (NDScope scope = new NDScope()) {
+            NDArray x = b.toNDArray(manager); // (views * N, C, H, W)
+            NDArray loss;
+            try (GradientCollector collector = engine.newGradientCollector()) {
+                loss = method.loss(new Batch(x, batch.size(), views, masks));
+                collector.backward(loss);
+            }
+            optimizer.step(lr);
+            step++;
+            method.afterUpdate(step);
+            return loss.getFloat();
+        }
+    }
+
+    /** The learning rate of the next step. */
+    public double learningRate() {
+        return settings.optimizer().schedule().at(step);
+    }
+
+    /** Steps done (restored with a checkpoint). */
+    public long steps() {
+        return step;
+    }
+
+    /** Writes a checkpoint archive: manifest, every network of the method, the optimizer state, the method state. */
+    public void save(Path file, CheckpointManifest manifest) throws IOException {
+        Map<String, byte[]> extra = new LinkedHashMap<>();
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            optimizer.save(out);
+        }
+        extra.put(Optimizer.ENTRY, bytes.toByteArray());
+        extra.putAll(method.state());
+        CheckpointArchive.write(file, manifest, method.blocks(), extra);
+    }
+
+    /**
+     * Restores everything a checkpoint holds: networks (with BatchNorm statistics), method state, optimizer state,
+     * and the step (so that the schedule continues where it stopped).
+     *
+     * @param stepsDone the checkpoint's step (its manifest's)
+     */
+    public void restore(Path file, long stepsDone) throws IOException {
+        method.restore(file);
+        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(CheckpointArchive.readEntry(file, Optimizer.ENTRY)))) {
+            optimizer.load(in);
+        }
+        if (optimizer.updates() != stepsDone) {
+            throw new IOException(file + ": optimizer state after " + optimizer.updates() + " updates, manifest says step " + stepsDone);
+        }
+        step = stepsDone;
+    }
+
+    /** Arrays alive in the learner's managers (parameters, optimizer and method state): flat from step to step. */
+    public long liveArrays() {
+        return manager.getManagedArrays().size();
+    }
+
+    public Method method() {
+        return method;
+    }
+
+    public Optimizer optimizer() {
+        return optimizer;
+    }
+
+    public Settings settings() {
+        return settings;
+    }
+
+    public Device device() {
+        return manager.getDevice();
+    }
+
+    @Override
+    public void close() {
+        optimizer.close();
+        method.close();
+        manager.close();
+    }
+}

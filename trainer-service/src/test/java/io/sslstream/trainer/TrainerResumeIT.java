@@ -1,0 +1,262 @@
+package io.sslstream.trainer;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.sslstream.contracts.Topics;
+import io.sslstream.contracts.checkpoint.CheckpointManifest;
+import io.sslstream.contracts.data.FashionMnist;
+import io.sslstream.contracts.events.Json;
+import io.sslstream.contracts.registry.ModelVersion;
+import io.sslstream.contracts.registry.RegistryClient;
+import io.sslstream.contracts.registry.RegistryException;
+import io.sslstream.kafka.InProcessKafka;
+import io.sslstream.kafka.LocalProcesses;
+import io.sslstream.kafka.TopicAdmin;
+import io.sslstream.model.checkpoint.CheckpointArchive;
+import io.sslstream.trainer.optim.Optimizer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Resume for real: the trainer's own jar runs twice against a real registry (its jar, its own JVM) and a real Kafka
+ * broker. The first process trains run {@value #RUN} to step 40 and is stopped right after its checkpoint; the second,
+ * with an empty spool (a new pod), finds that checkpoint in the registry, restores it and trains on to step 60. The
+ * step counter continues from 40, the first losses after the restart are those of the checkpoint and not the initial
+ * ones, and the consumer continued at the checkpoint's offsets (the committed offsets were far ahead of them).
+ *
+ * <p>Needs {@code registry-service/target/quarkus-app} (the reactor builds it before this module).
+ */
+class TrainerResumeIT {
+
+    static final String MODEL = "resume-it";
+    static final String RUN = "resume-run";
+    static final int BATCH = 32;
+    static final int RECORDS = 2000;
+    static final Path HOME = Path.of("..").toAbsolutePath().normalize();
+    static final Path WORK = Path.of("target/resume-it-" + System.currentTimeMillis()).toAbsolutePath();
+    static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    static InProcessKafka kafka;
+    static Process registryProcess;
+    static RegistryClient registry;
+    static int registryPort;
+
+    @BeforeAll
+    static void broker() throws Exception {
+        Files.createDirectories(WORK);
+        kafka = InProcessKafka.start();
+        TopicAdmin.ensureTopics(kafka.bootstrapServers(), Map.of(Topics.views("simclr"), 1, Topics.SAMPLES_DLQ, 1,
+                Topics.CHECKPOINTS, 1));
+        registryPort = freePort();
+        registry = new RegistryClient(URI.create("http://localhost:" + registryPort), null, Duration.ofMinutes(2));
+        FashionMnist.Split data = FashionMnist.read(Path.of("../testdata/fashion-mnist-subset"), "train", RECORDS);
+        SplittableRandom rnd = new SplittableRandom(3);
+        try (KafkaProducer<String, byte[]> p = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+                ProducerConfig.ACKS_CONFIG, "all"), new StringSerializer(), new ByteArraySerializer())) {
+            for (int i = 0; i < RECORDS; i++) {
+                String id = "fashion-mnist/train/" + i;
+                p.send(new ProducerRecord<>(Topics.views("simclr"), id, TestViews.twoViews(id, data.images().item(i), rnd).encode()));
+            }
+            p.flush();
+        }
+    }
+
+    @AfterAll
+    static void stop() {
+        if (registryProcess != null) {
+            registryProcess.destroy();
+        }
+        if (kafka != null) {
+            kafka.close();
+        }
+    }
+
+    @Test
+    void aRestartedTrainerContinuesItsRunFromTheRegistrysCheckpoint() throws Exception {
+        // first process: started before the registry, so it must wait for it (retrying) before deciding to start fresh
+        Trainer first = Trainer.start("first", 40, WORK.resolve("spool-first"));
+        registryProcess = startRegistry();
+        first.awaitStatus(s -> s.path("step").asLong() >= 40 && "stopped".equals(s.path("state").asText()), Duration.ofMinutes(4));
+        JsonNode before = first.status();
+        ModelVersion at40 = awaitVersion(40);
+        first.stop();
+        assertThat(first.log()).contains("registry not reachable").contains("no checkpoint yet, starting fresh");
+        assertThat(before.path("resumedFromStep").isNull()).isTrue();
+
+        CheckpointManifest m40 = at40.manifest();
+        double initialLoss = m40.metrics().get(CheckpointManifest.Metrics.INITIAL_LOSS);
+        double lossAt40 = m40.metrics().get(CheckpointManifest.Metrics.LOSS);
+        assertThat(m40.offsets()).containsEntry(Topics.views("simclr") + "/0", 40L * BATCH);
+        Path blob = WORK.resolve("v40.zip");
+        registry.downloadWeights(MODEL, at40.version(), blob);
+        assertThat(CheckpointArchive.entries(blob)).containsKeys(CheckpointArchive.ENCODER, "head.params", Optimizer.ENTRY);
+
+        // second process: a new spool (a new pod); the checkpoint comes from the registry
+        Trainer second = Trainer.start("second", 60, WORK.resolve("spool-second"));
+        second.awaitStatus(s -> s.path("step").asLong() >= 50, Duration.ofMinutes(4));
+        JsonNode resumed = second.status(); // its initialLoss is the mean of the first 10 steps after the restart
+        second.awaitStatus(s -> s.path("step").asLong() >= 60 && "stopped".equals(s.path("state").asText()), Duration.ofMinutes(4));
+        ModelVersion at60 = awaitVersion(60);
+        second.stop();
+
+        assertThat(second.log()).contains("resumes from step 40 (" + MODEL + " version " + at40.version() + " from the registry)")
+                .contains("resumed " + Topics.views("simclr") + "-0 at offset " + 40 * BATCH);
+        assertThat(resumed.path("resumedFromStep").asLong()).isEqualTo(40);
+        assertThat(resumed.path("resumedLoss").asDouble()).isEqualTo(lossAt40);
+        assertThat(second.log()).doesNotContain("changed hyperparameters");
+
+        // the step counter and the samples continue; the consumer went on from the checkpoint's offsets
+        assertThat(at60.step()).isEqualTo(60);
+        assertThat(at60.samplesSeen()).isEqualTo(60L * BATCH);
+        assertThat(at60.manifest().offsets()).containsEntry(Topics.views("simclr") + "/0", 60L * BATCH);
+        assertThat(at60.manifest().metrics().get(CheckpointManifest.Metrics.INITIAL_LOSS)).isEqualTo(initialLoss);
+        List<Long> steps = versions().stream().map(ModelVersion::step).sorted().toList();
+        assertThat(steps).containsExactly(10L, 20L, 30L, 40L, 50L, 60L); // no step published twice, none lost
+
+        // the loss continues: the first losses after the restart are near the checkpoint's, far below the initial ones
+        double firstAfterRestart = resumed.path("initialLoss").asDouble();
+        assertThat(lossAt40).isLessThan(initialLoss - 0.3);
+        assertThat(Math.abs(firstAfterRestart - lossAt40)).isLessThan(Math.abs(firstAfterRestart - initialLoss));
+        assertThat(firstAfterRestart).isLessThan(initialLoss - 0.2);
+    }
+
+    static ModelVersion awaitVersion(long step) {
+        await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(500)).until(() ->
+                versions().stream().anyMatch(v -> v.step() == step));
+        return versions().stream().filter(v -> v.step() == step).findFirst().orElseThrow();
+    }
+
+    static List<ModelVersion> versions() {
+        try {
+            List<ModelVersion> all = new ArrayList<>(registry.listVersions(MODEL, 0, 100).items());
+            all.sort(Comparator.comparingInt(ModelVersion::version));
+            return all;
+        } catch (RegistryException e) {
+            return List.of();
+        }
+    }
+
+    static Process startRegistry() throws IOException, InterruptedException {
+        Path jar = HOME.resolve("registry-service/target/quarkus-app/quarkus-run.jar");
+        assertThat(jar).as("build registry-service first (./mvnw -pl registry-service package)").isRegularFile();
+        Process p = new ProcessBuilder(LocalProcesses.java(), "-Xmx512m", "-Dquarkus.http.port=" + registryPort,
+                "-Dkafka.bootstrap.servers=" + kafka.bootstrapServers(),
+                "-Dssl.registry.data-dir=" + WORK.resolve("registry"), "-jar", jar.toString())
+                .redirectErrorStream(true).redirectOutput(WORK.resolve("registry.log").toFile()).start();
+        awaitReady(p, registryPort, WORK.resolve("registry.log"));
+        return p;
+    }
+
+    static void awaitReady(Process p, int port, Path log) throws InterruptedException {
+        HttpRequest ready = HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/q/health/ready")).timeout(Duration.ofSeconds(2)).build();
+        long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
+        while (System.nanoTime() < deadline) {
+            assertThat(p.isAlive()).as("process serving port %d died; see %s", port, log).isTrue();
+            try {
+                if (HTTP.send(ready, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException notYet) {
+                // not listening yet
+            }
+            Thread.sleep(250);
+        }
+        throw new AssertionError("port " + port + " not ready; see " + log);
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    /** A trainer process: this module's Quarkus jar. */
+    record Trainer(String name, Process process, int port, Path logFile) {
+
+        static Trainer start(String name, long maxSteps, Path spool) throws IOException {
+            Path jar = Path.of("target/quarkus-app/quarkus-run.jar").toAbsolutePath();
+            assertThat(jar).as("the trainer's jar (package phase)").isRegularFile();
+            int port = freePort();
+            Path log = WORK.resolve("trainer-" + name + ".log");
+            List<String> cmd = List.of(LocalProcesses.java(), "-Xmx768m", "-Dai.djl.offline=true",
+                    "-Dquarkus.http.port=" + port,
+                    "-Dkafka.bootstrap.servers=" + kafka.bootstrapServers(),
+                    "-Dssl.trainer.model-name=" + MODEL,
+                    "-Dssl.trainer.run-id=" + RUN,
+                    "-Dssl.trainer.batch-size=" + BATCH,
+                    "-Dssl.trainer.max-steps=" + maxSteps,
+                    // a run planned for 60 steps: both processes follow the same cosine, the first stops at 40
+                    "-Dssl.trainer.optim.schedule.total-steps=60",
+                    "-Dssl.trainer.threads=2",
+                    "-Dssl.trainer.log-every-steps=10",
+                    "-Dssl.trainer.checkpoint.every-steps=10",
+                    "-Dssl.trainer.checkpoint.spool-dir=" + spool,
+                    "-Dssl.trainer.checkpoint.registry-url=http://localhost:" + registryPort,
+                    "-Dssl.trainer.resume.max-backoff=2s",
+                    "-jar", jar.toString());
+            ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+            pb.environment().putAll(Map.of("MALLOC_MMAP_MAX_", "0", "MALLOC_TRIM_THRESHOLD_", "100000000000",
+                    "MALLOC_TOP_PAD_", "536870912"));
+            return new Trainer(name, pb.start(), port, log);
+        }
+
+        JsonNode status() {
+            try {
+                HttpResponse<byte[]> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/v1/status"))
+                        .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofByteArray());
+                return r.statusCode() == 200 ? Json.MAPPER.readTree(r.body()) : null;
+            } catch (IOException e) {
+                return null;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return null;
+            }
+        }
+
+        void awaitStatus(Predicate<JsonNode> condition, Duration timeout) {
+            await().atMost(timeout).pollInterval(Duration.ofMillis(300)).until(() -> {
+                assertThat(process.isAlive()).as("trainer %s died; see %s", name, logFile).isTrue();
+                JsonNode s = status();
+                assertThat(s == null || !"failed".equals(s.path("state").asText())).as("trainer %s failed: %s", name, s).isTrue();
+                return Optional.ofNullable(s).map(condition::test).orElse(false);
+            });
+        }
+
+        void stop() throws InterruptedException {
+            process.destroy();
+            if (!process.waitFor(60, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            }
+        }
+
+        String log() throws IOException {
+            return Files.readString(logFile);
+        }
+    }
+}
