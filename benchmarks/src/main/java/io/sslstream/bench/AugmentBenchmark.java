@@ -191,7 +191,7 @@ public class AugmentBenchmark implements Callable<Integer> {
                 .paragraph(String.format(Locale.ROOT, """
                         Each recipe through the whole augmenter, one thread: a `RawSample` record decoded (raw pixels, or \
                         a PNG decoded with ImageIO), the recipe (its defaults; simclr v1 is v2 with the float32 resize), the \
-                        `ViewSet` encoded; median of %d trials of %,d samples (%,d at 96x96).""", trials, recipeSamples,
+                        `ViewSet` encoded; median of %d trials (recipes and inputs interleaved) of %,d samples (%,d at 96x96).""", trials, recipeSamples,
                         Math.max(1, recipeSamples / 5)))
                 .table(List.of("recipe", "input", "views per set", "view sets/s", "views/s", "µs per sample"), recipeRows)
                 .paragraph(String.format(Locale.ROOT, """
@@ -234,7 +234,9 @@ public class AugmentBenchmark implements Callable<Integer> {
         inputs.put("28x28 gray, raw pixels", records(gray28, false, recipeSamples));
         inputs.put("28x28 gray, PNG", records(gray28, true, recipeSamples));
         inputs.put("96x96 RGB, raw pixels", records(rgb96, false, recipeSamples));
-        List<List<String>> rows = new ArrayList<>();
+        record Item(MultiViewRecipe recipe, String input, int samples, Throughput.Work work, double[] rates) {
+        }
+        List<Item> items = new ArrayList<>();
         for (MultiViewRecipe recipe : all) {
             Augmenter augmenter = new Augmenter(new SampleDecoder(1L << 24), List.of(recipe), 0);
             for (Map.Entry<String, List<byte[]>> in : inputs.entrySet()) {
@@ -253,16 +255,23 @@ public class AugmentBenchmark implements Callable<Integer> {
                     return acc;
                 };
                 Throughput.warmUp(work, Math.max(1, samples / 20), Math.min(1.0, warmupSeconds));
-                double[] rates = new double[trials];
-                for (int t = 0; t < trials; t++) {
-                    rates[t] = Throughput.time(work, samples).perSecond();
-                }
-                double sets = Stats.median(rates);
-                int views = recipe.views().size();
-                rows.add(List.of(recipe.name() + " v" + recipe.version(), in.getKey(), Integer.toString(views), Report.n0(sets), Report.n0(sets * views),
-                        Report.n1(1e6 / sets)));
-                System.out.printf(Locale.ROOT, "%s on %s: %,.0f view sets/s%n", recipe.name(), in.getKey(), sets);
+                items.add(new Item(recipe, in.getKey(), samples, work, new double[trials]));
             }
+        }
+        // trials interleave the recipes and inputs, as the op cases above
+        for (int t = 0; t < trials; t++) {
+            for (Item item : items) {
+                item.rates()[t] = Throughput.time(item.work(), item.samples()).perSecond();
+            }
+        }
+        List<List<String>> rows = new ArrayList<>();
+        for (Item item : items) {
+            double sets = Stats.median(item.rates());
+            int views = item.recipe().views().size();
+            rows.add(List.of(item.recipe().name() + " v" + item.recipe().version(), item.input(), Integer.toString(views),
+                    Report.n0(sets), Report.n0(sets * views), Report.n1(1e6 / sets)));
+            System.out.printf(Locale.ROOT, "%s v%d on %s: %,.0f view sets/s%n", item.recipe().name(), item.recipe().version(),
+                    item.input(), sets);
         }
         return rows;
     }
