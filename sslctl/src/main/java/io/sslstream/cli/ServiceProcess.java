@@ -47,13 +47,22 @@ public final class ServiceProcess {
      */
     public static ServiceProcess start(String name, Path jar, int port, Path workDir, Path log, List<String> jvmOptions,
                                        Map<String, String> properties, Map<String, String> env) {
+        return start(name, jar, port, workDir, log, List.of(), jvmOptions, properties, env);
+    }
+
+    /**
+     * As {@link #start(String, Path, int, Path, Path, List, Map, Map)}, with a launcher before {@code java}, e.g.
+     * {@code taskset -c 1} to give the service one core (the JVM then sizes its thread pools for that core).
+     */
+    public static ServiceProcess start(String name, Path jar, int port, Path workDir, Path log, List<String> launcher,
+                                       List<String> jvmOptions, Map<String, String> properties, Map<String, String> env) {
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException(jar + " not found: build the services first with './mvnw -DskipTests package'");
         }
         try {
             Files.createDirectories(workDir);
             Files.createDirectories(log.getParent());
-            List<String> cmd = new ArrayList<>();
+            List<String> cmd = new ArrayList<>(launcher);
             cmd.add(LocalProcesses.java());
             cmd.addAll(jvmOptions);
             cmd.add("-Dquarkus.http.port=" + port);
@@ -105,6 +114,11 @@ public final class ServiceProcess {
 
     public Path log() {
         return log;
+    }
+
+    /** The service's process id (the JVM's: {@code setsid} and {@code taskset} exec it in place). */
+    public long pid() {
+        return process.pid();
     }
 
     public boolean isAlive() {

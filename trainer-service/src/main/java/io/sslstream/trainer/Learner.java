@@ -79,18 +79,44 @@ public final class Learner implements AutoCloseable {
     }
 
     /**
-     * One optimisation step on a batch of view sets (the first {@code views} views of each; MAE also its mask), with
-     * the schedule's learning rate for this step.
-     *
-     * @return the batch's loss before the update
+     * A batch as the step's input, made before the step: the views' pixels normalised into one of the learner's two
+     * input buffers (view-major), and the masks for MAE. Made by {@link #prepare} on any one thread (a prefetching
+     * caller's), consumed by {@link #step(Prepared)}; the buffer is refilled two {@code prepare} calls later, so a
+     * caller may prepare batch {@code k + 1} while step {@code k} runs, never further ahead.
      */
-    public float step(List<ViewSet> batch) {
+    public static final class Prepared {
+        private final ImageBatch buffer;
+        private final int samples;
+        private final List<PatchMask> masks;
+
+        private Prepared(ImageBatch buffer, int samples, List<PatchMask> masks) {
+            this.buffer = buffer;
+            this.samples = samples;
+            this.masks = masks;
+        }
+
+        public int samples() {
+            return samples;
+        }
+    }
+
+    /**
+     * Turns view sets into the next step's input (the first {@code views} views of each; MAE also its mask).
+     *
+     * @throws IllegalArgumentException if a sample has too few views or, for MAE, no mask (the consumer rejects such
+     *                                  records before they get here)
+     */
+    public Prepared prepare(List<ViewSet> batch) {
         int views = settings.method().views();
         ImageBatch b = buffers[next];
         next ^= 1;
         b.clear();
         for (int v = 0; v < views; v++) { // view v of every sample, then view v + 1: rows i and i + N are a pair
             for (ViewSet vs : batch) {
+                if (vs.views().size() <= v) {
+                    throw new IllegalArgumentException(method.name() + " needs " + views + " views; sample " + vs.sampleId()
+                            + " has " + vs.views().size());
+                }
                 View view = vs.views().get(v);
                 b.add(view.pixels(), view.height(), view.width(), view.channels());
             }
@@ -104,12 +130,27 @@ public final class Learner implements AutoCloseable {
                 masks.add(vs.mask());
             }
         }
+        return new Prepared(b, batch.size(), masks);
+    }
+
+    /** {@link #prepare} and {@link #step(Prepared)} in one call. */
+    public float step(List<ViewSet> batch) {
+        return step(prepare(batch));
+    }
+
+    /**
+     * One optimisation step on a prepared batch, with the schedule's learning rate for this step.
+     *
+     * @return the batch's loss before the update
+     */
+    public float step(Prepared batch) {
+        int views = settings.method().views();
         double lr = learningRate();
         try (NDScope scope = new NDScope()) {
-            NDArray x = b.toNDArray(manager); // (views * N, C, H, W)
+            NDArray x = batch.buffer.toNDArray(manager); // (views * N, C, H, W)
             NDArray loss;
             try (GradientCollector collector = engine.newGradientCollector()) {
-                loss = method.loss(new Batch(x, batch.size(), views, masks));
+                loss = method.loss(new Batch(x, batch.samples, views, batch.masks));
                 collector.backward(loss);
             }
             optimizer.step(lr);

@@ -153,36 +153,40 @@ public class TrainingLoop {
     private void train(Learner learner, Timer stepTimer, Timer waitTimer, Counter steps, Counter samples) throws InterruptedException {
         int batchSize = settings.learner().batchSize();
         long lastLog = System.nanoTime();
-        while (running && (settings.maxSteps() == 0 || step < settings.maxSteps())) {
-            state = "waiting-for-data";
-            long t0 = System.nanoTime();
-            List<ViewQueue.Item> batch = queue.take(batchSize, this::isRunning);
-            if (batch == null) {
-                return;
-            }
-            long t1 = System.nanoTime();
-            state = "training";
-            float loss = learner.step(batch.stream().map(ViewQueue.Item::views).toList());
-            long t2 = System.nanoTime();
-            if (!Float.isFinite(loss)) {
-                throw new IllegalStateException("loss is " + loss + " at step " + (step + 1) + "; stopping before the weights are published");
-            }
-            record(batch, loss, t1 - t0, t2 - t1);
-            learningRate = learner.learningRate();
-            stepTimer.record(t2 - t1, TimeUnit.NANOSECONDS);
-            waitTimer.record(t1 - t0, TimeUnit.NANOSECONDS);
-            steps.increment();
-            samples.increment(batch.size());
-            publishStatus();
-            if (step % config.logEverySteps() == 0) {
-                double secs = (t2 - lastLog) / 1e9;
-                lastLog = t2;
-                Log.infof("step %d loss %.4f lr %.3g | step %.0f ms, data wait %.0f ms (medians) | %.0f img/s | %d samples seen",
-                        step, mean(recentLosses, processSteps), learningRate, median(stepMs), median(waitMs),
-                        config.logEverySteps() * batchSize / secs, samplesSeen);
-            }
-            if (step % config.checkpoint().everySteps() == 0) {
-                checkpoint(learner);
+        try (BatchFeed feed = config.prefetch() ? BatchFeed.prefetching(queue, learner, batchSize, this::isRunning)
+                : BatchFeed.direct(queue, learner, batchSize, this::isRunning)) {
+            while (running && (settings.maxSteps() == 0 || step < settings.maxSteps())) {
+                state = "waiting-for-data";
+                long t0 = System.nanoTime();
+                BatchFeed.Ready next = feed.next(); // the data wait: until the next batch is the step's input
+                if (next == null) {
+                    return;
+                }
+                List<ViewQueue.Item> batch = next.items();
+                long t1 = System.nanoTime();
+                state = "training";
+                float loss = learner.step(next.input());
+                long t2 = System.nanoTime();
+                if (!Float.isFinite(loss)) {
+                    throw new IllegalStateException("loss is " + loss + " at step " + (step + 1) + "; stopping before the weights are published");
+                }
+                record(batch, loss, t1 - t0, t2 - t1);
+                learningRate = learner.learningRate();
+                stepTimer.record(t2 - t1, TimeUnit.NANOSECONDS);
+                waitTimer.record(t1 - t0, TimeUnit.NANOSECONDS);
+                steps.increment();
+                samples.increment(batch.size());
+                publishStatus();
+                if (step % config.logEverySteps() == 0) {
+                    double secs = (t2 - lastLog) / 1e9;
+                    lastLog = t2;
+                    Log.infof("step %d loss %.4f lr %.3g | step %.0f ms, data wait %.0f ms (medians) | %.0f img/s | %d samples seen",
+                            step, mean(recentLosses, processSteps), learningRate, median(stepMs), median(waitMs),
+                            config.logEverySteps() * batchSize / secs, samplesSeen);
+                }
+                if (step % config.checkpoint().everySteps() == 0) {
+                    checkpoint(learner);
+                }
             }
         }
     }

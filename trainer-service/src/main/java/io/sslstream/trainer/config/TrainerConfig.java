@@ -56,6 +56,13 @@ public interface TrainerConfig {
     @WithDefault("0")
     int threads();
 
+    /**
+     * Prepare the next batch (take it from the queue, normalise its pixels into an input buffer) on a thread of its
+     * own while the current step runs; false does it on the training thread between steps.
+     */
+    @WithDefault("true")
+    boolean prefetch();
+
     /** Stop after this many steps of the run, counting steps before a resume (0 = never; the stream is endless). */
     @WithDefault("0")
     long maxSteps();
