@@ -30,8 +30,7 @@ public class VersionStore {
 
     private static final String COLUMNS = """
             v.id, m.name, v.version, v.run_id, v.method, v.architecture, v.step, v.samples_seen, v.loss,
-            v.weights_sha256, v.weights_size, v.created_at, v.manifest_json,
-            (SELECT MAX(v2.version) FROM model_version v2 WHERE v2.model_id = v.model_id) AS latest_version""";
+            v.weights_sha256, v.weights_size, v.created_at, v.manifest_json, m.latest_version""";
     private static final String FROM = " FROM model_version v JOIN model m ON m.id = v.model_id";
 
     /** The newest succeeded evaluation's accuracy of one protocol on the encoder's features (bound: protocol). */
@@ -92,7 +91,10 @@ public class VersionStore {
         }
     }
 
-    /** Inserts a version row; a version number already taken is a unique violation (SQL state 23505). */
+    /**
+     * Inserts a version row and makes it its model's {@code latest_version} if it is the newest; a version number
+     * already taken is a unique violation (SQL state 23505).
+     */
     public long insert(Connection c, long modelId, int version, CheckpointManifest manifest, String weightsSha256,
                        long weightsSize, Instant createdAt) throws SQLException {
         String sql = """
@@ -114,7 +116,16 @@ public class VersionStore {
             Sql.setInstant(ps, 11, createdAt);
             ps.setString(12, Json.writeString(manifest));
             ps.executeUpdate();
-            return Sql.generatedId(ps);
+            long id = Sql.generatedId(ps);
+            // in the same transaction: a version number taken by a concurrent creator fails the insert above first
+            try (PreparedStatement latest = c.prepareStatement(
+                    "UPDATE model SET latest_version = ? WHERE id = ? AND (latest_version IS NULL OR latest_version < ?)")) {
+                latest.setInt(1, version);
+                latest.setLong(2, modelId);
+                latest.setInt(3, version);
+                latest.executeUpdate();
+            }
+            return id;
         }
     }
 
@@ -130,7 +141,7 @@ public class VersionStore {
 
     /** The model's newest version. */
     public Optional<VersionRow> newest(Connection c, String model) throws SQLException {
-        String sql = "SELECT " + COLUMNS + FROM + " WHERE m.name = ? ORDER BY v.version DESC FETCH FIRST 1 ROWS ONLY";
+        String sql = "SELECT " + COLUMNS + FROM + " WHERE m.name = ? AND v.version = m.latest_version";
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setString(1, model);
             try (ResultSet rs = ps.executeQuery()) {

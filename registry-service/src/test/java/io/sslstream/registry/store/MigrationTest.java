@@ -13,12 +13,15 @@ import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The schema migrations on both databases, including the Java one that moves tags into rows. */
+/**
+ * The schema migrations on both databases, including the Java one that moves tags into rows and the back-fill of
+ * each model's newest version number.
+ */
 class MigrationTest {
 
     @ParameterizedTest
     @EnumSource(TestDatabase.Kind.class)
-    void tagsOfVersionsMadeBeforeV2BecomeRows(TestDatabase.Kind kind) throws SQLException {
+    void versionsMadeBeforeV2GetTagRowsAndTheirModelItsLatestVersion(TestDatabase.Kind kind) throws SQLException {
         try (TestDatabase db = TestDatabase.create(kind)) {
             db.flyway("1").migrate();
             try (Connection c = db.dataSource().getConnection(); Statement s = c.createStatement()) {
@@ -34,10 +37,11 @@ class MigrationTest {
 
             int applied = db.flyway(null).migrate().migrationsExecuted;
 
-            assertThat(applied).isEqualTo(3);
+            assertThat(applied).isEqualTo(4);
             assertThat(rows(db, "SELECT version_id, tag_key, tag_value FROM version_tag ORDER BY tag_key"))
                     .containsExactly("1 split a b", "1 stage test");
             assertThat(columns(db)).doesNotContain("tags_json");
+            assertThat(rows(db, "SELECT id, name, CAST(latest_version AS VARCHAR(10)) FROM model")).containsExactly("1 m 2");
         }
     }
 
