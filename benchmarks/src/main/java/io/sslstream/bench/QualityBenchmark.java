@@ -1,0 +1,271 @@
+package io.sslstream.bench;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDManager;
+import io.sslstream.augmenter.augment.Recipe;
+import io.sslstream.bench.trainer.Pretraining;
+import io.sslstream.bench.trainer.Probes;
+import io.sslstream.bench.trainer.Views;
+import io.sslstream.contracts.checkpoint.CheckpointManifest;
+import io.sslstream.contracts.checkpoint.CheckpointManifest.Architecture;
+import io.sslstream.contracts.checkpoint.CheckpointManifest.InputSpec;
+import io.sslstream.contracts.data.FashionMnist;
+import io.sslstream.contracts.events.Json;
+import io.sslstream.contracts.events.ProtocolResult;
+import io.sslstream.eval.protocol.FeatureMatrix;
+import io.sslstream.model.Engines;
+import io.sslstream.model.encoder.Encoders;
+import io.sslstream.trainer.Learner;
+import io.sslstream.trainer.method.MethodSettings;
+import io.sslstream.trainer.optim.OptimizerSettings;
+import io.sslstream.trainer.optim.Schedule;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code ./bench quality}: each method pretrains on Fashion-MNIST for a fixed wall-clock budget (the trainer's own
+ * {@code Learner}, fed by the augmenter's recipe classes from an in-memory stream), then the evaluator's protocol
+ * classes score frozen features of the labelled splits (linear probe on all labels and on 100 per class, kNN),
+ * next to raw pixels and the same encoder untrained. Every finished method is stored in {@code --out}, so a long
+ * {@code --method all} run resumes where it stopped.
+ */
+@Command(name = "quality", mixinStandardHelpOptions = true,
+        description = "Pretrain each method for a fixed CPU budget, then linear probe and kNN next to raw-pixel and random-encoder baselines.")
+public class QualityBenchmark implements Callable<Integer> {
+
+    @Option(names = "--method", split = ",", defaultValue = "simclr",
+            description = "simclr, moco, byol, simsiam, barlow-twins, vicreg, mae, or all (default: ${DEFAULT-VALUE})")
+    List<String> methods;
+
+    @Option(names = "--budget", defaultValue = "5m", description = "pretraining wall clock per method, e.g. 20s, 5m, 1h (default: ${DEFAULT-VALUE})")
+    Duration budget;
+
+    @Option(names = "--encoder", description = "small-cnn, resnet18 or vit-tiny (default: the method's: vit-tiny for mae, else small-cnn)")
+    String encoder;
+
+    @Option(names = "--batch", defaultValue = "256", description = "images per step (default: ${DEFAULT-VALUE})")
+    int batch;
+
+    @Option(names = "--optimizer", defaultValue = "adamw", description = "adamw, sgd or lars (default: ${DEFAULT-VALUE})")
+    String optimizer;
+
+    @Option(names = "--lr", defaultValue = "1e-3", description = "peak learning rate (default: ${DEFAULT-VALUE})")
+    double lr;
+
+    @Option(names = "--weight-decay", defaultValue = "0", description = "weight decay of weights (default: ${DEFAULT-VALUE})")
+    double weightDecay;
+
+    @Option(names = "--warmup-steps", defaultValue = "0", description = "linear warm-up steps (default: ${DEFAULT-VALUE})")
+    long warmupSteps;
+
+    // a plain flag: picocli 4.7's negatable options with defaultValue "true" keep true on --no-... (picocli issue 1880)
+    @Option(names = "--constant-lr",
+            description = "constant learning rate for the whole budget (which a busy machine cannot mis-plan) instead of the default: "
+                    + "a cosine to 0 over the steps the budget is estimated to allow, stopping there")
+    boolean constantLr;
+
+    @Option(names = "--temperature", description = "SimCLR / MoCo temperature (default: 0.5 / 0.2)")
+    Double temperature;
+
+    @Option(names = "--projection", split = ",", description = "projection head sizes (default: the method's)")
+    List<Integer> projection;
+
+    @Option(names = "--data", description = "Fashion-MNIST folder (default: the Debian package's, else the shipped subset)")
+    Path data;
+
+    @Option(names = "--eval-train", defaultValue = "60000", description = "labelled train images the probes fit on (default: all)")
+    int evalTrain;
+
+    @Option(names = "--eval-test", defaultValue = "10000", description = "test images the probes score (default: all)")
+    int evalTest;
+
+    @Option(names = "--threads", defaultValue = "0", description = "intra-op threads, 0 = all cores (default: ${DEFAULT-VALUE})")
+    int threads;
+
+    @Option(names = "--seed", defaultValue = "0", description = "initialisation and augmentation seed (default: ${DEFAULT-VALUE})")
+    long seed;
+
+    @Option(names = "--out", description = "where finished methods, baselines and encoders are kept (default: var/bench/quality)")
+    Path out;
+
+    @Option(names = "--fresh", description = "ignore results already in --out and run again")
+    boolean fresh;
+
+    @Option(names = "--baselines-only", description = "compute (and store in --out) the raw-pixel and random-encoder rows only; "
+            + "no pretraining, no report")
+    boolean baselinesOnly;
+
+    @Option(names = "--doc", description = "markdown file to write the section into (default: docs/benchmarks.md)")
+    Path doc;
+
+    /** One row of the table: a feature set and its four protocol results. */
+    public record Row(String features, String method, String encoder, String recipe, long budgetSeconds, long steps, double epochs,
+                      double medianStepMs, double firstLoss, double lastLoss, Map<String, Object> hyperparameters,
+                      List<ProtocolResult> results, String date) {
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        Path repo = Repo.root();
+        Path dataDir = data != null ? data : Views.defaultData(repo);
+        Path store = out != null ? out : repo.resolve("var/bench/quality");
+        Files.createDirectories(store);
+        List<String> todo = methods.contains("all") ? MethodSettings.ALL : methods;
+        FashionMnist.Split train = FashionMnist.read(dataDir, "train", 60_000);
+        Probes.Labelled labelledTrain = Probes.Labelled.of(FashionMnist.read(dataDir, "train", evalTrain));
+        Probes.Labelled labelledTest = Probes.Labelled.of(FashionMnist.read(dataDir, "t10k", evalTest));
+        InputSpec input = new InputSpec(1, 28, 28, List.of(FashionMnist.MEAN), List.of(FashionMnist.STD));
+        String evalKey = labelledTrain.count() + "x" + labelledTest.count() + "-" + dataDir.getFileName();
+        System.out.printf("pretraining on %d images of %s; probes on %d train / %d test; results in %s%n", train.count(), dataDir,
+                labelledTrain.count(), labelledTest.count(), store);
+
+        List<Row> rows = new ArrayList<>();
+        rows.add(cached(store.resolve("baseline-raw-pixels-" + evalKey + ".json"), () -> {
+            System.out.println("raw pixels:");
+            return row("raw pixels", "-", "-", "-", Probes.run("raw-pixels", Probes.pixels(labelledTrain), labelledTrain,
+                    Probes.pixels(labelledTest), labelledTest));
+        }));
+        List<String> encoders = new ArrayList<>();
+        for (String m : todo) {
+            String e = encoder != null ? encoder : MethodSettings.defaultEncoder(m);
+            if (!encoders.contains(e)) {
+                encoders.add(e);
+            }
+        }
+        for (String e : encoders) {
+            rows.add(cached(store.resolve("baseline-random-" + e + "-seed" + seed + "-" + evalKey + ".json"), () -> {
+                System.out.println("random " + e + ":");
+                try (NDManager m = Engines.pytorch().newBaseManager(Device.cpu())) {
+                    Engines.pytorch().setRandomSeed((int) seed);
+                    FeatureMatrix[] f = Probes.randomEncoder(Encoders.create(Encoders.named(e)), input, m, labelledTrain, labelledTest);
+                    return row("random " + e, "-", e, "-", Probes.run("random-" + e, f[0], labelledTrain, f[1], labelledTest));
+                }
+            }));
+        }
+        if (baselinesOnly) {
+            return 0;
+        }
+        for (String m : todo) {
+            String e = encoder != null ? encoder : MethodSettings.defaultEncoder(m);
+            String key = String.format(Locale.ROOT, "%s-%s-%ds-b%d-%s-lr%s-wd%s-%s-seed%d-%s", m, e, budget.toSeconds(), batch, optimizer, lr,
+                    weightDecay, !constantLr ? "cosine" + warmupSteps : "constant", seed, evalKey);
+            rows.add(cached(store.resolve(key + ".json"), () -> pretrainAndProbe(m, e, train, input, labelledTrain, labelledTest,
+                    store.resolve(key + ".ckpt.zip"))));
+        }
+        report(rows, dataDir, train.count(), labelledTrain.count(), labelledTest.count());
+        return 0;
+    }
+
+    private Row pretrainAndProbe(String method, String encoderName, FashionMnist.Split train, InputSpec input, Probes.Labelled labelledTrain,
+                                 Probes.Labelled labelledTest, Path checkpoint) throws Exception {
+        Architecture arch = Encoders.named(encoderName);
+        String recipeName = MethodSettings.defaultRecipe(method);
+        Recipe recipe = Views.recipe(recipeName);
+        MethodSettings base = MethodSettings.defaults(method, arch, input);
+        MethodSettings ms = new MethodSettings(method, arch, input, projection != null ? projection : base.projection(), base.predictor(),
+                temperature != null ? temperature : base.temperature(), base.queueSize(), base.targetMomentum(), base.lambda(),
+                base.simCoeff(), base.varCoeff(), base.covCoeff(), base.decoderDim(), base.decoderDepth(), base.decoderHeads(),
+                base.normPix(), 0);
+        OptimizerSettings probeOpt = new OptimizerSettings(optimizer, Schedule.constant(lr), weightDecay, 0.9, false, 0.02, 0.9, 0.999);
+        double msPerStep = Pretraining.calibrate(new Learner.Settings(ms, probeOpt, batch, seed), recipe, train, threads);
+        long planned = Math.max(1, (long) (budget.toMillis() / msPerStep));
+        Schedule schedule = !constantLr ? new Schedule(lr, Math.min(warmupSteps, planned), planned, 0) : new Schedule(lr, warmupSteps, 0, 1);
+        OptimizerSettings opt = new OptimizerSettings(optimizer, schedule, weightDecay, 0.9, false, 0.02, 0.9, 0.999);
+        Learner.Settings settings = new Learner.Settings(ms.withTotalSteps(planned), opt, batch, seed);
+        System.out.printf("%s on %s (recipe %s), batch %d, %s lr %s: ~%.0f ms/step, planning %d steps in %s%n", method, encoderName,
+                recipeName, batch, optimizer, lr, msPerStep, planned, budget);
+        Map<String, Object> hp = new LinkedHashMap<>();
+        hp.put("recipe", recipeName);
+        hp.put("batch_size", batch);
+        hp.putAll(opt.describe());
+        hp.putAll(ms.describe());
+        try (Learner learner = new Learner(settings, Device.cpu())) {
+            // with the cosine, stop where the learning rate reaches 0 (a calibration on a busy machine can be off either
+            // way; steps after the schedule's end would train at lr 0); constant rate: the budget alone
+            Pretraining.Outcome o = Pretraining.run(learner, recipe, train, batch, budget, !constantLr ? planned : 0, threads, seed, 50);
+            System.out.printf("%s: %d steps (%.2f epochs) in %.0f s, loss %.4f -> %.4f, %.0f ms/step, %.0f ms data wait (medians)%n",
+                    method, o.steps(), o.samples() / (double) train.count(), o.seconds(), o.firstLoss(), o.lastLoss(), o.medianStepMs(),
+                    o.medianWaitMs());
+            learner.save(checkpoint, new CheckpointManifest(CheckpointManifest.FORMAT_VERSION, "bench-quality", "quality-" + method, method,
+                    arch, input, o.steps(), o.samples(), seed, "-", hp, Map.of(CheckpointManifest.Metrics.LOSS, (double) o.lastLoss()),
+                    Map.of(), Engines.provenance(Device.cpu())));
+            try (NDManager m = Engines.pytorch().newBaseManager(Device.cpu())) {
+                FeatureMatrix f = Probes.features(learner.method().encoder(), input, m, labelledTrain);
+                FeatureMatrix g = Probes.features(learner.method().encoder(), input, m, labelledTest);
+                List<ProtocolResult> results = Probes.run(method, f, labelledTrain, g, labelledTest);
+                return new Row(method, method, encoderName, recipeName, budget.toSeconds(), o.steps(), o.samples() / (double) train.count(),
+                        o.medianStepMs(), o.firstLoss(), o.lastLoss(), hp, results, Instant.now().toString());
+            }
+        }
+    }
+
+    private static Row row(String features, String method, String encoder, String recipe, List<ProtocolResult> results) {
+        return new Row(features, method, encoder, recipe, 0, 0, 0, 0, Double.NaN, Double.NaN, Map.of(), results, Instant.now().toString());
+    }
+
+    @FunctionalInterface
+    interface Work {
+        Row run() throws Exception;
+    }
+
+    /** The stored row, or runs the work and stores its row (so that an interrupted long run resumes here). */
+    private Row cached(Path file, Work work) throws Exception {
+        if (!fresh && Files.isRegularFile(file)) {
+            Row r = Json.MAPPER.readValue(file.toFile(), Row.class);
+            System.out.println("reusing " + file.getFileName() + " (--fresh runs it again)");
+            return r;
+        }
+        Row r = work.run();
+        Files.write(file, Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(r));
+        return r;
+    }
+
+    private static String acc(Row r, String protocol) {
+        for (ProtocolResult p : r.results()) {
+            if (p.protocol().equals(protocol)) {
+                return p.spread() > 0 ? String.format(Locale.ROOT, "%.1f%% ± %.1f", 100 * p.accuracy(), 100 * p.spread())
+                        : String.format(Locale.ROOT, "%.1f%%", 100 * p.accuracy());
+            }
+        }
+        return "-";
+    }
+
+    private void report(List<Row> rows, Path dataDir, int pretrainImages, int probeTrain, int probeTest) throws Exception {
+        List<List<String>> table = new ArrayList<>();
+        for (Row r : rows) {
+            String pre = r.steps() == 0 ? "-" : String.format(Locale.ROOT, "%s, %s, %d s: %,d steps (%.1f epochs), loss %.3f to %.3f, %.0f ms/step",
+                    r.encoder(), r.recipe(), r.budgetSeconds(), r.steps(), r.epochs(), r.firstLoss(), r.lastLoss(), r.medianStepMs());
+            table.add(List.of(r.features(), pre, acc(r, "linear"), acc(r, "linear@100"), acc(r, "knn@20"), acc(r, "knn@200")));
+        }
+        String command = "./bench quality --method " + String.join(",", methods) + " --budget " + budget.toSeconds() + "s"
+                + (encoder != null ? " --encoder " + encoder : "") + " --batch " + batch + " --optimizer " + optimizer + " --lr " + lr
+                + (weightDecay > 0 ? " --weight-decay " + weightDecay : "") + (warmupSteps > 0 ? " --warmup-steps " + warmupSteps : "")
+                + (constantLr ? " --constant-lr" : "") + (data != null ? " --data " + data : "");
+        Report r = new Report("Quality: methods after a fixed CPU budget", command)
+                .paragraph(String.format(Locale.ROOT, "Pretraining on %,d Fashion-MNIST training images (%s) for %d s of wall clock per method "
+                                + "on this machine's CPU (all its cores), batch %d, %s with peak learning rate %s%s; views from the augmenter's "
+                                + "recipe classes (a new augmentation of every image each epoch). Then the evaluator's protocols on frozen "
+                                + "features: `linear` (logistic regression on standardised features, all %,d labels), `linear@100` (100 labels per "
+                                + "class, mean ± spread over 3 draws), weighted kNN (`knn@20`, T 0.07; `knn@200`, T 0.1), scored on %,d test "
+                                + "images. Goal for the best method within 60 CPU minutes: linear >= 90%%, linear@100 >= 85%% (raw pixels: "
+                                + "84.0%% and 77.5%%). libgomp wait policy: %s; the load average above shows how much of the CPU other "
+                                + "work took (the budget is wall clock: on a shared busy machine a method gets fewer steps).",
+                        pretrainImages, dataDir, budget.toSeconds(), batch, optimizer, lr,
+                        !constantLr ? " (cosine to 0 over the steps the budget allows" + (warmupSteps > 0 ? ", " + warmupSteps + " warm-up steps" : "") + ")" : "",
+                        probeTrain, probeTest, System.getenv().getOrDefault("OMP_WAIT_POLICY", "default (active)")))
+                .table(List.of("features", "pretraining (encoder, recipe, budget: steps, loss, step time)", "linear", "linear@100", "knn@20", "knn@200"), table);
+        r.writeTo(doc != null ? doc : Repo.benchmarksDoc(), "quality");
+        System.out.print(r.markdown());
+    }
+}
