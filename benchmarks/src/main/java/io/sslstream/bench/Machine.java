@@ -43,7 +43,7 @@ public final class Machine {
 
     /** One line: CPU, cores, memory, OS, Java, load average now. */
     public static String describe() {
-        return String.format(Locale.ROOT, "%s, %d cores, %.0f GiB, %s %s, Java %s, load average %.2f at start",
+        return String.format(Locale.ROOT, "%s, %d cores, %.0f GiB, %s %s, Java %s, 1-minute load average %.2f when the report was made",
                 cpuModel(), Runtime.getRuntime().availableProcessors(), memoryGiB(), System.getProperty("os.name"),
                 System.getProperty("os.version"), System.getProperty("java.version"), loadAverage());
     }
