@@ -120,8 +120,17 @@ public final class LocalStack implements AutoCloseable {
 
     /** Streams Fashion-MNIST training images into {@code ssl.samples.raw}; returns how many were stored. */
     public long feed(int limit, java.util.function.BooleanSupplier keepGoing) throws IOException {
+        return feed(limit, 1, keepGoing);
+    }
+
+    /**
+     * Pass {@code epoch} (from 1) over the training images: the first keyed {@code fashion-mnist/train/<i>}, later
+     * ones {@code fashion-mnist/train-epoch<e>/<i>}, so every pass is new samples and the augmenter draws new views.
+     */
+    public long feed(int limit, int epoch, java.util.function.BooleanSupplier keepGoing) throws IOException {
         Path images = FashionMnist.file(options.dataDir(), "train-images-idx3-ubyte");
-        return RawSampleLoader.load(kafka.bootstrapServers(), images, "fashion-mnist", "train", limit, out, keepGoing);
+        String split = epoch == 1 ? "train" : "train-epoch" + epoch;
+        return RawSampleLoader.load(kafka.bootstrapServers(), images, "fashion-mnist", split, limit, out, keepGoing);
     }
 
     public String bootstrapServers() {

@@ -60,6 +60,11 @@ final class StackCommand implements Callable<Integer> {
     @Option(names = "--eval-test", defaultValue = "10000", description = "test images the probes are scored on (default: ${DEFAULT-VALUE})")
     int evalTest;
 
+    @Option(names = "--epochs", defaultValue = "0",
+            description = "passes over the images; 0 = as many as the budget allows, each pass streamed when the trainer is "
+                    + "three quarters through the previous one (default: ${DEFAULT-VALUE})")
+    int epochs;
+
     @Option(names = "--eval-wait", defaultValue = "5m", description = "after training, wait this long for pending evaluations (default: ${DEFAULT-VALUE})")
     Duration evalWait;
 
@@ -95,7 +100,19 @@ final class StackCommand implements Callable<Integer> {
         stack.start();
         Thread feeder = new Thread(() -> {
             try {
-                stack.feed(images, feeding::get);
+                long fed = 0;
+                for (int epoch = 1; feeding.get() && (epochs == 0 || epoch <= epochs); epoch++) {
+                    // the next pass once the trainer is 3/4 through this one: views stay fresh, the augmenter does
+                    // not race ahead of the trainer for CPU, and the trainer never runs dry
+                    while (epoch > 1 && feeding.get() && trainerSamples(stack) < fed - images / 4) {
+                        Thread.sleep(1_000);
+                    }
+                    if (feeding.get()) {
+                        fed += stack.feed(images, epoch, feeding::get);
+                    }
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             } catch (Exception e) {
                 out.println("loading stopped: " + e.getMessage());
             }
@@ -142,6 +159,10 @@ final class StackCommand implements Callable<Integer> {
         } finally {
             stack.close();
         }
+    }
+
+    private static long trainerSamples(LocalStack stack) {
+        return stack.trainerStatus().map(t -> t.path("samplesSeen").asLong()).orElse(0L);
     }
 
     private static String statusLine(LocalStack stack, long trainStart) {
