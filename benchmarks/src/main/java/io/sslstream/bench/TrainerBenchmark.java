@@ -155,6 +155,10 @@ public class TrainerBenchmark implements Callable<Integer> {
         return found;
     }
 
+    private static boolean preTouched() {
+        return java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments().contains("-XX:+AlwaysPreTouch");
+    }
+
     private int memory(FashionMnist.Split train, int n) throws Exception {
         Architecture arch = Encoders.named(rssModel);
         List<List<ViewSet>> batches = Views.batches(Views.recipe("simclr"), train, 8, batch);
@@ -193,6 +197,14 @@ public class TrainerBenchmark implements Callable<Integer> {
                                 + "learner's managers: %d at the first sample, %d at the last.",
                         rssSteps, rssModel, batch, timing.medianMs(), rssEvery, (int) step[from], mib[from], mib[samples - 1],
                         (int) step[samples - 1], slopePer1000, arrays[0], arrays[samples - 1]))
+                .paragraph(preTouched()
+                        ? "The JVM ran with `-Xms512m -Xmx512m -XX:+AlwaysPreTouch` (`./bench` adds them for `--rss`): the Java heap "
+                        + "is committed and touched before the first step, so growth of the resident set after the warm-up is native "
+                        + "memory (libtorch, glibc), which is what this run is about. Without them RSS also grows while the garbage "
+                        + "collector touches heap pages for the first time (an earlier run: 420 to 526 MiB over 2,000 steps with a "
+                        + "256 MiB heap, which read as a leak)."
+                        : "The Java heap was not pre-touched (run through `./bench` to get `-XX:+AlwaysPreTouch`): RSS growth here "
+                        + "includes heap pages the garbage collector touches for the first time, not only native memory.")
                 .table(List.of("step", "RSS MiB", "live arrays"), rows);
         r.writeTo(doc != null ? doc : Repo.benchmarksDoc(), "trainer-memory");
         System.out.print(r.markdown());
