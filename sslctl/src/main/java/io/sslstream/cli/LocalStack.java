@@ -56,7 +56,8 @@ public final class LocalStack implements AutoCloseable {
     static final Map<String, String> LIBTORCH_ENV = Map.of(
             "MALLOC_MMAP_MAX_", "0",
             "MALLOC_TRIM_THRESHOLD_", "100000000000",
-            "MALLOC_TOP_PAD_", "536870912");
+            "MALLOC_TOP_PAD_", "536870912",
+            "MALLOC_ARENA_MAX", "1");
 
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 

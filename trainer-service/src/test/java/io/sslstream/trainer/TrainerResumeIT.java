@@ -222,7 +222,7 @@ class TrainerResumeIT {
                     "-jar", jar.toString());
             ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
             pb.environment().putAll(Map.of("MALLOC_MMAP_MAX_", "0", "MALLOC_TRIM_THRESHOLD_", "100000000000",
-                    "MALLOC_TOP_PAD_", "536870912"));
+                    "MALLOC_TOP_PAD_", "536870912", "MALLOC_ARENA_MAX", "1"));
             return new Trainer(name, pb.start(), port, log);
         }
 

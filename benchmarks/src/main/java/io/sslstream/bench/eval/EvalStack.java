@@ -63,7 +63,7 @@ public final class EvalStack implements AutoCloseable {
                 logs.resolve("registry.log"), List.of("-Xmx512m"), Map.of("kafka.bootstrap.servers", bootstrap,
                         "ssl.registry.data-dir", options.work().resolve("registry").toAbsolutePath().toString()), Map.of());
         Map<String, String> env = new HashMap<>(Map.of("MALLOC_MMAP_MAX_", "0", "MALLOC_TRIM_THRESHOLD_", "100000000000",
-                "MALLOC_TOP_PAD_", "536870912"));
+                "MALLOC_TOP_PAD_", "536870912", "MALLOC_ARENA_MAX", "1"));
         if (options.passiveOmp()) {
             env.put("OMP_WAIT_POLICY", "PASSIVE");
         }

@@ -77,7 +77,8 @@ final class PipelineRun {
 
     /** glibc tunables for libtorch, as the local stack sets them (docs/operations.md). */
     static final Map<String, String> LIBTORCH_ENV = Map.of(
-            "MALLOC_MMAP_MAX_", "0", "MALLOC_TRIM_THRESHOLD_", "100000000000", "MALLOC_TOP_PAD_", "536870912");
+            "MALLOC_MMAP_MAX_", "0", "MALLOC_TRIM_THRESHOLD_", "100000000000", "MALLOC_TOP_PAD_", "536870912",
+            "MALLOC_ARENA_MAX", "1");
 
     /**
      * Runs the configuration: {@code warmup} then {@code measure}, feeding {@code feedPerSecond} images per second.
