@@ -9,6 +9,7 @@ import io.sslstream.contracts.registry.Page;
 import io.sslstream.contracts.registry.RegistryClient;
 import io.sslstream.contracts.registry.RegistryException;
 import io.sslstream.kafka.KafkaProcess;
+import io.sslstream.kafka.LocalProcesses;
 import io.sslstream.kafka.TopicAdmin;
 
 import java.io.IOException;
@@ -52,13 +53,6 @@ public final class LocalStack implements AutoCloseable {
                           int trainerThreads, int evalMaxTrain, int evalMaxTest, int partitions) {
     }
 
-    /** glibc tunables that halve libtorch's step time and keep its RSS flat (see docs/operations.md). */
-    static final Map<String, String> LIBTORCH_ENV = Map.of(
-            "MALLOC_MMAP_MAX_", "0",
-            "MALLOC_TRIM_THRESHOLD_", "100000000000",
-            "MALLOC_TOP_PAD_", "536870912",
-            "MALLOC_ARENA_MAX", "1");
-
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     private final Options options;
@@ -100,13 +94,13 @@ public final class LocalStack implements AutoCloseable {
                         "ssl.trainer.checkpoint.every-steps", Integer.toString(options.checkpointEvery()),
                         "ssl.trainer.checkpoint.registry-url", registryUrl,
                         "ssl.trainer.checkpoint.spool-dir", options.work().resolve("trainer/spool").toAbsolutePath().toString()),
-                LIBTORCH_ENV);
+                LocalProcesses.LIBTORCH_ENV);
         start("eval", ServiceProcess.port(8084), List.of("-Xmx2g", "-Dai.djl.pytorch.num_threads=1"), Map.of(
                 "kafka.bootstrap.servers", bootstrap,
                 "ssl.eval.registry-url", registryUrl,
                 "ssl.eval.dataset.dir", options.dataDir().toAbsolutePath().toString(),
                 "ssl.eval.dataset.max-train", Integer.toString(options.evalMaxTrain()),
-                "ssl.eval.dataset.max-test", Integer.toString(options.evalMaxTest())), LIBTORCH_ENV);
+                "ssl.eval.dataset.max-test", Integer.toString(options.evalMaxTest())), LocalProcesses.LIBTORCH_ENV);
         for (ServiceProcess s : services.values()) {
             s.awaitReady(Duration.ofMinutes(3));
             out.printf("%-10s ready on http://localhost:%d  log %s%n", s.name(), s.port(), s.log());

@@ -221,8 +221,7 @@ class TrainerResumeIT {
                     "-Dssl.trainer.resume.max-backoff=2s",
                     "-jar", jar.toString());
             ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
-            pb.environment().putAll(Map.of("MALLOC_MMAP_MAX_", "0", "MALLOC_TRIM_THRESHOLD_", "100000000000",
-                    "MALLOC_TOP_PAD_", "536870912", "MALLOC_ARENA_MAX", "1"));
+            pb.environment().putAll(LocalProcesses.LIBTORCH_ENV);
             return new Trainer(name, pb.start(), port, log);
         }
 

@@ -4,6 +4,7 @@ import io.sslstream.cli.ServiceProcess;
 import io.sslstream.contracts.Topics;
 import io.sslstream.contracts.registry.RegistryClient;
 import io.sslstream.kafka.KafkaProcess;
+import io.sslstream.kafka.LocalProcesses;
 import io.sslstream.kafka.TopicAdmin;
 
 import java.io.IOException;
@@ -62,8 +63,7 @@ public final class EvalStack implements AutoCloseable {
         registryProcess = ServiceProcess.start("registry", jar("registry"), registryPort, options.work().resolve("registry"),
                 logs.resolve("registry.log"), List.of("-Xmx512m"), Map.of("kafka.bootstrap.servers", bootstrap,
                         "ssl.registry.data-dir", options.work().resolve("registry").toAbsolutePath().toString()), Map.of());
-        Map<String, String> env = new HashMap<>(Map.of("MALLOC_MMAP_MAX_", "0", "MALLOC_TRIM_THRESHOLD_", "100000000000",
-                "MALLOC_TOP_PAD_", "536870912", "MALLOC_ARENA_MAX", "1"));
+        Map<String, String> env = new HashMap<>(LocalProcesses.LIBTORCH_ENV);
         if (options.passiveOmp()) {
             env.put("OMP_WAIT_POLICY", "PASSIVE");
         }

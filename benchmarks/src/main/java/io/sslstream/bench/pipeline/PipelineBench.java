@@ -116,7 +116,7 @@ public final class PipelineBench {
                 "-cp", System.getProperty("java.class.path"), Standalone.class.getName(),
                 dataDir.toString(), Integer.toString(batch), Integer.toString(standaloneSteps), Integer.toString(s.trainerThreads())));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
-        pb.environment().putAll(PipelineRun.LIBTORCH_ENV);
+        pb.environment().putAll(LocalProcesses.LIBTORCH_ENV);
         Process p = pb.start();
         List<String> lines = new String(p.getInputStream().readAllBytes()).lines().toList();
         if (p.waitFor() != 0 || lines.isEmpty() || !lines.get(lines.size() - 1).matches("[0-9.]+ [0-9.]+ \\d+")) {

@@ -4,6 +4,7 @@ import io.sslstream.cli.ServiceProcess;
 import io.sslstream.contracts.Topics;
 import io.sslstream.contracts.data.IdxFile;
 import io.sslstream.kafka.KafkaProcess;
+import io.sslstream.kafka.LocalProcesses;
 import io.sslstream.kafka.TopicAdmin;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -75,11 +76,6 @@ final class PipelineRun {
         this.out = out;
     }
 
-    /** glibc tunables for libtorch, as the local stack sets them (docs/operations.md). */
-    static final Map<String, String> LIBTORCH_ENV = Map.of(
-            "MALLOC_MMAP_MAX_", "0", "MALLOC_TRIM_THRESHOLD_", "100000000000", "MALLOC_TOP_PAD_", "536870912",
-            "MALLOC_ARENA_MAX", "1");
-
     /**
      * Runs the configuration: {@code warmup} then {@code measure}, feeding {@code feedPerSecond} images per second.
      *
@@ -122,7 +118,7 @@ final class PipelineRun {
             tr.put("ssl.trainer.checkpoint.spool-dir", work.resolve("trainer/spool").toAbsolutePath().toString());
             tr.putAll(setup.trainerProps());
             ServiceProcess trainer = start("trainer", setup.trainerCpus(),
-                    List.of("-Xmx1g", "-Dai.djl.pytorch.num_interop_threads=1"), tr, LIBTORCH_ENV);
+                    List.of("-Xmx1g", "-Dai.djl.pytorch.num_interop_threads=1"), tr, LocalProcesses.LIBTORCH_ENV);
             services.add(trainer);
             for (ServiceProcess s : services) {
                 s.awaitReady(Duration.ofMinutes(3));
