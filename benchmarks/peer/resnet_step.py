@@ -105,6 +105,32 @@ def nt_xent(z1, z2, temperature=0.5):
     return F.cross_entropy(sim, targets)
 
 
+def profile(model, opt, v1, v2, batch, steps=2):
+    """Self CPU time of each libtorch operator over `steps` steps, as shares of the steps' wall time: how much of a step
+    is libtorch kernels, which any caller (Python here, DJL's JNI) runs alike, and how much is left for a caller to save."""
+    from torch.profiler import profile as torch_profile, ProfilerActivity
+    with torch_profile(activities=[ProfilerActivity.CPU]) as prof:
+        t0 = time.perf_counter()
+        for _ in range(steps):
+            z = model(torch.cat([v1, v2], dim=0))
+            loss = nt_xent(z[:batch], z[batch:])
+            opt.zero_grad(set_to_none=True)
+            loss.backward()
+            opt.step()
+            float(loss)
+        wall_us = 1e6 * (time.perf_counter() - t0)
+    by_op = {}
+    for e in prof.key_averages():
+        by_op[e.key] = by_op.get(e.key, 0) + e.self_cpu_time_total
+    total = sum(by_op.values())
+    top = sorted(by_op.items(), key=lambda kv: -kv[1])[:12]
+    conv = sum(v for k, v in by_op.items() if "conv" in k)
+    bn = sum(v for k, v in by_op.items() if "batch_norm" in k)
+    emit("profile", steps=steps, wall_ms=round(wall_us / 1e3, 1), profiled_self_cpu_ms=round(total / 1e3, 1),
+         conv_share_of_wall=round(conv / wall_us, 3), batch_norm_share_of_wall=round(bn / wall_us, 3),
+         top=[{"op": k, "ms": round(v / 1e3, 1), "share_of_wall": round(v / wall_us, 3)} for k, v in top])
+
+
 def main():
     if "--glibc-malloc-default" not in sys.argv and any(os.environ.get(k) != v for k, v in MALLOC_ENV.items()):
         env = dict(os.environ)
@@ -118,6 +144,8 @@ def main():
     ap.add_argument("--threads", type=int, default=os.cpu_count())
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--glibc-malloc-default", action="store_true")
+    ap.add_argument("--profile", action="store_true",
+                    help="after the timed steps, profile 2 more (torch.profiler) and print where a step's time goes, by operator")
     args = ap.parse_args()
 
     torch.set_num_threads(args.threads)
@@ -150,6 +178,8 @@ def main():
         if step >= args.warmup:
             times.append(dt)
             cpu.append(dc)
+    if args.profile:
+        profile(model, opt, v1, v2, args.batch)
     emit("train_timing", model=args.model, steps=len(times), batch_images=args.batch, batch_views=2 * args.batch,
          median_step_ms_excl_data=round(1e3 * statistics.median(times), 1),
          median_step_cpu_ms=round(1e3 * statistics.median(cpu), 1),

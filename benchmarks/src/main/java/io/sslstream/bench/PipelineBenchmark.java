@@ -20,14 +20,19 @@ import java.util.concurrent.Callable;
         description = "Augmenter -> Kafka -> trainer throughput: data wait, pipeline vs standalone trainer, augmenter CPU, bytes per view, lag.")
 public class PipelineBenchmark implements Callable<Integer> {
 
-    @Option(names = "--configs", split = ",", defaultValue = "shared,split",
-            description = "shared: every process on any core, trainer on all cores; split: trainer on core 0 with one thread, "
-                    + "augmenter and broker on core 1 (default: ${DEFAULT-VALUE})")
+    @Option(names = "--configs", split = ",", defaultValue = "shared,split,step-core",
+            description = "shared: every process on any core, trainer on all cores; split: trainer process on core 0 with one "
+                    + "thread, augmenter and broker on core 1; step-core: only the trainer's step thread on core 0, its other "
+                    + "threads with the augmenter and broker on core 1 (default: ${DEFAULT-VALUE})")
     List<String> configs;
 
-    @Option(names = "--levers", split = ",", defaultValue = "no-prefetch,zstd,no-compression",
-            description = "variants of the split configuration to measure, 'none' for none: no-prefetch, zstd, "
-                    + "no-compression, poll-256, partitions-1 (default: ${DEFAULT-VALUE})")
+    @Option(names = "--lever-base", defaultValue = "step-core",
+            description = "the configuration the levers change (default: ${DEFAULT-VALUE})")
+    String leverBase;
+
+    @Option(names = "--levers", split = ",", defaultValue = "no-prefetch,zstd,fetch-64k",
+            description = "variants of --lever-base to measure, 'none' for none: no-prefetch, zstd, "
+                    + "no-compression, poll-256, fetch-64k, partitions-1 (default: ${DEFAULT-VALUE})")
     List<String> levers;
 
     @Option(names = "--warmup", defaultValue = "30s", description = "time after the trainer's first steps before the steady state (default: ${DEFAULT-VALUE})")
@@ -59,7 +64,7 @@ public class PipelineBenchmark implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PipelineBench bench = new PipelineBench(Repo.root(), dataDir, batch, feedFactor, standaloneSteps, warmup, measure, every);
-        Report report = bench.run(configs, levers.contains("none") ? List.of() : levers);
+        Report report = bench.run(configs, leverBase, levers.contains("none") ? List.of() : levers);
         Path file = doc != null ? doc : Repo.benchmarksDoc();
         report.writeTo(file, "pipeline");
         System.out.println(report.markdown());

@@ -41,6 +41,9 @@ import java.util.concurrent.atomic.AtomicReference;
 @ApplicationScoped
 public class TrainingLoop {
 
+    /** Name of the thread that runs the steps (its kernel name too: benchmarks pin it to a core by it). */
+    public static final String THREAD_NAME = "trainer";
+
     /** Steps averaged for the initial and the recent loss. */
     private static final int LOSS_WINDOW = 10;
     /** Steps kept for the median step and data-wait times. */
@@ -84,7 +87,7 @@ public class TrainingLoop {
 
     void start(@Observes StartupEvent e) {
         running = true;
-        thread = new Thread(this::run, "trainer");
+        thread = new Thread(this::run, THREAD_NAME);
         thread.start();
     }
 

@@ -94,6 +94,11 @@ record Measurement(PipelineRun.Setup setup, double feedPerSecond, long warmupSec
         return (last().trainerCpu() - first().trainerCpu()) / seconds();
     }
 
+    /** Cores the trainer used outside its step thread (and its OpenMP workers): Kafka consumer, decoding, prefetch, HTTP, GC, JIT. */
+    double trainerOffStepCores() {
+        return trainerCores() - (last().stepThreadsCpu() - first().stepThreadsCpu()) / seconds();
+    }
+
     /** Views (images) per CPU-second of the augmenter process (its whole JVM: Kafka clients, decoding, encoding). */
     double viewsPerCpuSecond() {
         return VIEWS_PER_SET * (last().viewsOut() - first().viewsOut()) / (last().augmenterCpu() - first().augmenterCpu());

@@ -55,25 +55,33 @@ public final class PipelineBench {
 
     static PipelineRun.Setup base(String name) {
         return switch (name) {
-            case "shared" -> new PipelineRun.Setup("shared", null, 0, null, Map.of(), Map.of(), 2);
-            case "split" -> new PipelineRun.Setup("split", "0", 1, "1", Map.of(), Map.of(), 2);
-            default -> throw new IllegalArgumentException("unknown configuration '" + name + "' (shared, split)");
+            case "shared" -> new PipelineRun.Setup("shared", null, 0, null, null, Map.of(), Map.of(), 2);
+            case "split" -> new PipelineRun.Setup("split", "0", 1, null, "1", Map.of(), Map.of(), 2);
+            // the trainer process starts on core 1 with the augmenter and the broker; its step thread is then moved to core 0
+            case "step-core" -> new PipelineRun.Setup("step-core", "1", 1, "0", "1", Map.of(), Map.of(), 2);
+            default -> throw new IllegalArgumentException("unknown configuration '" + name + "' (shared, split, step-core)");
         };
     }
 
-    static PipelineRun.Setup lever(PipelineRun.Setup split, String lever) {
+    static PipelineRun.Setup lever(PipelineRun.Setup base, String lever) {
         return switch (lever) {
-            case "no-prefetch" -> split.with("+no-prefetch", Map.of("ssl.trainer.prefetch", "false"), Map.of());
-            case "zstd" -> split.with("+zstd", Map.of(), Map.of("mp.messaging.outgoing.views-out.compression.type", "zstd"));
-            case "no-compression" -> split.with("+no-compression", Map.of(), Map.of("mp.messaging.outgoing.views-out.compression.type", "none"));
-            case "poll-256" -> split.with("+poll-256", Map.of("mp.messaging.incoming.views.max.poll.records", "256"), Map.of());
-            case "partitions-1" -> new PipelineRun.Setup(split.name() + "+partitions-1", split.trainerCpus(), split.trainerThreads(),
-                    split.augmenterCpus(), split.trainerProps(), split.augmenterProps(), 1);
-            default -> throw new IllegalArgumentException("unknown lever '" + lever + "' (no-prefetch, zstd, no-compression, poll-256, partitions-1)");
+            case "no-prefetch" -> base.with("+no-prefetch", Map.of("ssl.trainer.prefetch", "false"), Map.of());
+            case "zstd" -> base.with("+zstd", Map.of(), Map.of("mp.messaging.outgoing.views-out.compression.type", "zstd"));
+            case "no-compression" -> base.with("+no-compression", Map.of(), Map.of("mp.messaging.outgoing.views-out.compression.type", "none"));
+            case "poll-256" -> base.with("+poll-256", Map.of("mp.messaging.incoming.views.max.poll.records", "256"), Map.of());
+            // fewer, larger fetches: the broker answers once 64 KB (about 100 view sets) are there, or after 100 ms
+            case "fetch-64k" -> base.with("+fetch-64k", Map.of("mp.messaging.incoming.views.fetch.min.bytes", "65536",
+                    "mp.messaging.incoming.views.fetch.max.wait.ms", "100"), Map.of());
+            case "partitions-1" -> base.withPartitions("+partitions-1", 1);
+            default -> throw new IllegalArgumentException("unknown lever '" + lever
+                    + "' (no-prefetch, zstd, no-compression, poll-256, fetch-64k, partitions-1)");
         };
     }
 
-    public Report run(List<String> configs, List<String> levers) throws IOException, InterruptedException {
+    /**
+     * Measures each configuration, then each lever applied to {@code leverBase}.
+     */
+    public Report run(List<String> configs, String leverBase, List<String> levers) throws IOException, InterruptedException {
         if (!Files.isDirectory(dataDir)) {
             throw new IllegalArgumentException(FashionMnist.HOW_TO_GET);
         }
@@ -84,12 +92,12 @@ public final class PipelineBench {
             setups.add(base(c));
         }
         for (String l : levers) {
-            setups.add(lever(base("split"), l));
+            setups.add(lever(base(leverBase), l));
         }
         Map<String, Double> standalone = new LinkedHashMap<>(); // by pinning, ms per step
         List<Measurement> results = new ArrayList<>();
         for (PipelineRun.Setup s : setups) {
-            String pinning = s.trainerCpus() + "/" + s.trainerThreads();
+            String pinning = s.pinning();
             if (!standalone.containsKey(pinning)) {
                 System.out.printf("%s: the trainer fed from memory (%d steps)...%n", s.name(), standaloneSteps);
                 standalone.put(pinning, standaloneMs(s));
@@ -103,10 +111,10 @@ public final class PipelineBench {
             Measurement m = new PipelineRun(home, work.resolve(s.name()), s, batch, System.out).run(images, feed, warmup, measure, every);
             results.add(m);
         }
-        return report(results, standalone);
+        return report(results, standalone, configs, leverBase, levers);
     }
 
-    /** The standalone trainer's median ms per step, in a JVM pinned like the trainer service. */
+    /** The standalone trainer's mean ms per step (its throughput), in a JVM pinned like the trainer service. */
     private double standaloneMs(PipelineRun.Setup s) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>();
         if (s.trainerCpus() != null) {
@@ -115,20 +123,26 @@ public final class PipelineBench {
         cmd.addAll(List.of(LocalProcesses.java(), "-Xmx1g", "-Dai.djl.offline=true", "-Dai.djl.pytorch.num_interop_threads=1",
                 "-cp", System.getProperty("java.class.path"), Standalone.class.getName(),
                 dataDir.toString(), Integer.toString(batch), Integer.toString(standaloneSteps), Integer.toString(s.trainerThreads())));
+        if (s.computeCpus() != null) {
+            cmd.add(s.computeCpus());
+        }
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
         pb.environment().putAll(LocalProcesses.LIBTORCH_ENV);
         Process p = pb.start();
         List<String> lines = new String(p.getInputStream().readAllBytes()).lines().toList();
-        if (p.waitFor() != 0 || lines.isEmpty() || !lines.get(lines.size() - 1).matches("[0-9.]+ [0-9.]+ \\d+")) {
+        if (p.waitFor() != 0 || lines.isEmpty() || !lines.get(lines.size() - 1).matches("[0-9.]+ [0-9.]+ [0-9.]+ \\d+")) {
             throw new IOException("standalone trainer failed (exit " + p.exitValue() + "):\n"
                     + String.join("\n", lines.subList(Math.max(0, lines.size() - 20), lines.size())));
         }
         return Double.parseDouble(lines.get(lines.size() - 1).split(" ")[0]);
     }
 
-    private Report report(List<Measurement> results, Map<String, Double> standalone) {
+    private Report report(List<Measurement> results, Map<String, Double> standalone, List<String> configs, String leverBase,
+                          List<String> levers) {
         Report r = new Report("Pipeline: augmenter -> Kafka -> trainer",
-                "./bench pipeline --measure " + measure.toSeconds() + "s --warmup " + warmup.toSeconds() + "s");
+                "./bench pipeline --configs " + String.join(",", configs) + " --lever-base " + leverBase + " --levers "
+                        + (levers.isEmpty() ? "none" : String.join(",", levers)) + " --measure " + measure.toSeconds() + "s --warmup "
+                        + warmup.toSeconds() + "s");
         r.paragraph(String.format(Locale.ROOT, """
                 The local stack's data path on Fashion-MNIST: images ingested at a fixed rate (%.2fx the trainer's standalone
                 rate, so data is always on offer but the augmenter works at the stream's pace rather than racing ahead), the
@@ -136,14 +150,19 @@ public final class PipelineBench {
                 Numbers are from the services' own `/q/metrics` over %d s of steady state after a %d s warm-up, CPU from
                 `/proc/<pid>/stat`, offsets from the broker. *Data wait* is the time from the end of a step to the next batch
                 being ready as a tensor, as a share of the whole step cycle (wait + compute), per %d s interval (median, p95)
-                and overall. *Standalone* is the same learner fed from memory in a JVM pinned like the service.
-                `shared`: every process may use both cores, the trainer uses 2 threads. `split`: the trainer pinned to core 0
-                with 1 thread, the augmenter and the broker pinned to core 1. `+lever` rows change one thing of `split`.""",
-                feedFactor, batch, measure.toSeconds(), warmup.toSeconds(), every.toSeconds()));
+                and overall. *Standalone* is the same learner fed from memory in a JVM pinned like the service, %d timed
+                steps, its rate the batch over the mean step time (the pipeline's too is images over elapsed time).
+                `shared`: every process may use both cores, the trainer uses 2 threads. `split`: the whole trainer process
+                pinned to core 0 with 1 libtorch thread, the augmenter and the broker pinned to core 1. `step-core`: only
+                the trainer's step thread (1 libtorch thread) on core 0; the trainer's other threads (Kafka consumer,
+                decoding, prefetch, HTTP, metrics, GC, JIT) share core 1 with the augmenter and the broker, as a GPU
+                trainer's input threads would share the host's CPUs while the accelerator steps. `+lever` rows change one
+                thing of `%s`. *Trainer cores off the step thread* is the trainer's CPU outside its step thread.""",
+                feedFactor, batch, measure.toSeconds(), warmup.toSeconds(), every.toSeconds(), standaloneSteps, leverBase));
         List<List<String>> rows = new ArrayList<>();
         for (Measurement m : results) {
             PipelineRun.Setup s = m.setup();
-            double standaloneRate = batch * 1e3 / standalone.get(s.trainerCpus() + "/" + s.trainerThreads());
+            double standaloneRate = batch * 1e3 / standalone.get(s.pinning());
             double ratio = m.trainerImagesPerSecond() / standaloneRate;
             long maxLag = m.points().stream().filter(p -> p.seconds() >= m.warmupSeconds()).mapToLong(m::viewLag).max().orElse(-1);
             rows.add(List.of(s.name(), n0(standaloneRate), n0(m.trainerImagesPerSecond()), pct(ratio),
@@ -151,12 +170,13 @@ public final class PipelineBench {
                     n1(m.waitMsPerStep()) + " / " + n0(m.stepMsPerStep()),
                     n0(Measurement.VIEWS_PER_SET * m.viewSetsPerSecond()), String.format(Locale.ROOT, "%.2f", m.augmenterCores()),
                     n0(m.viewsPerCpuSecond()), String.format(Locale.ROOT, "%.2f", m.trainerCores()),
+                    String.format(Locale.ROOT, "%.2f", m.trainerOffStepCores()),
                     n0(m.bytesPerViewStored()) + " (" + String.format(Locale.ROOT, "%.2fx", m.bytesPerViewStored() / RAW_VIEW_BYTES) + ")",
                     Long.toString(maxLag)));
         }
         r.table(List.of("config", "standalone img/s", "pipeline img/s", "pipeline / standalone", "data wait p50", "data wait p95",
                 "data wait overall", "wait / step ms", "augmenter views/s", "augmenter cores", "views per augmenter CPU-s",
-                "trainer cores", "bytes per view stored (vs 784 raw)", "max view lag"), rows);
+                "trainer cores", "trainer cores off the step thread", "bytes per view stored (vs 784 raw)", "max view lag"), rows);
         r.paragraph("""
                 Bytes per view: the view topic's log segments over the views they hold (2 per `ViewSet`), headers, keys and
                 batch overhead included. The broker keeps record batches as the producer compressed them (topic compression
@@ -185,7 +205,7 @@ public final class PipelineBench {
                 "Goal: data wait under %s of the step and pipeline throughput at least %s of standalone.", pct(GOAL_WAIT_SHARE), pct(GOAL_RATIO)));
         for (Measurement m : results) {
             PipelineRun.Setup s = m.setup();
-            double ratio = m.trainerImagesPerSecond() / (batch * 1e3 / standalone.get(s.trainerCpus() + "/" + s.trainerThreads()));
+            double ratio = m.trainerImagesPerSecond() / (batch * 1e3 / standalone.get(s.pinning()));
             boolean met = m.waitShareMedian() < GOAL_WAIT_SHARE && ratio >= GOAL_RATIO;
             sb.append(String.format(Locale.ROOT, " `%s`: %s (wait %s, ratio %s).", s.name(), met ? "met" : "not met",
                     pct(m.waitShareMedian()), pct(ratio)));

@@ -6,6 +6,7 @@ import io.sslstream.contracts.data.IdxFile;
 import io.sslstream.kafka.KafkaProcess;
 import io.sslstream.kafka.LocalProcesses;
 import io.sslstream.kafka.TopicAdmin;
+import io.sslstream.trainer.TrainingLoop;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.OffsetSpec;
@@ -27,7 +28,8 @@ import java.util.stream.Stream;
 /**
  * One configuration of the data path, run for a fixed time: a KRaft broker, the augmenter ({@code simclr} only) and
  * the trainer (SimCLR, small CNN), each the local stack's runnable jar in a JVM of its own, pinned to cores with
- * {@code taskset} when the configuration says so; a {@link PacedFeeder} ingests Fashion-MNIST at a fixed rate. Every
+ * {@code taskset} when the configuration says so (the trainer's step thread, found by its name, possibly to a core of its
+ * own, away from the trainer's consumer, decoding, HTTP and GC threads); a {@link PacedFeeder} ingests Fashion-MNIST at a fixed rate. Every
  * few seconds it reads the services' own metrics ({@code /q/metrics}), their processes' CPU time and the broker's end
  * offsets; the result is computed over the samples after the warm-up.
  */
@@ -37,29 +39,40 @@ final class PipelineRun {
      * How the processes share the machine.
      *
      * @param name              short name in the report
-     * @param trainerCpus       {@code taskset -c} list of the trainer, or null (any core)
+     * @param trainerCpus       {@code taskset -c} list of the trainer process, or null (any core)
      * @param trainerThreads    libtorch intra-op threads of the trainer
+     * @param computeCpus       cores of the trainer's step thread alone (its other threads stay on {@code trainerCpus}),
+     *                          or null (the step thread with the rest)
      * @param augmenterCpus     cores of the augmenter and the broker, or null
      * @param trainerProps      extra trainer configuration (levers)
      * @param augmenterProps    extra augmenter configuration (levers)
      * @param partitions        partitions of the raw and view topics
      */
-    record Setup(String name, String trainerCpus, int trainerThreads, String augmenterCpus, Map<String, String> trainerProps,
-                 Map<String, String> augmenterProps, int partitions) {
+    record Setup(String name, String trainerCpus, int trainerThreads, String computeCpus, String augmenterCpus,
+                 Map<String, String> trainerProps, Map<String, String> augmenterProps, int partitions) {
 
         Setup with(String suffix, Map<String, String> trainer, Map<String, String> augmenter) {
             Map<String, String> t = new LinkedHashMap<>(trainerProps);
             t.putAll(trainer);
             Map<String, String> a = new LinkedHashMap<>(augmenterProps);
             a.putAll(augmenter);
-            return new Setup(name + suffix, trainerCpus, trainerThreads, augmenterCpus, t, a, partitions);
+            return new Setup(name + suffix, trainerCpus, trainerThreads, computeCpus, augmenterCpus, t, a, partitions);
+        }
+
+        Setup withPartitions(String suffix, int n) {
+            return new Setup(name + suffix, trainerCpus, trainerThreads, computeCpus, augmenterCpus, trainerProps, augmenterProps, n);
+        }
+
+        /** How the learner is placed: configurations that share it share the standalone measurement. */
+        String pinning() {
+            return trainerCpus + "/" + trainerThreads + "/" + computeCpus;
         }
     }
 
     /** One reading; counters are cumulative since the services started. */
     record Point(double seconds, double trainerSamples, double steps, double waitSum, double waitCount, double stepSum,
                  double stepCount, double waitP50, double waitP95, double stepP50, double stepP95, double viewsOut,
-                 double samplesIn, double augmenterCpu, double trainerCpu, long rawEnd, long viewsEnd) {
+                 double samplesIn, double augmenterCpu, double trainerCpu, double stepThreadsCpu, long rawEnd, long viewsEnd) {
     }
 
     private final Path home;
@@ -92,8 +105,8 @@ final class PipelineRun {
             // the broker, and this process (the feeder, the metric readings) go with the augmenter; in a shared
             // configuration everything may run anywhere
             String others = setup.augmenterCpus() != null ? setup.augmenterCpus() : onlineCpus();
-            pin(kafka.pid(), others);
-            pin(ProcessHandle.current().pid(), others);
+            Affinity.pinProcess(kafka.pid(), others);
+            Affinity.pinProcess(ProcessHandle.current().pid(), others);
             String bootstrap = kafka.bootstrapServers();
             String views = Topics.views("simclr");
             TopicAdmin.ensureTopics(bootstrap, Map.of(Topics.SAMPLES_RAW, setup.partitions(), views, setup.partitions(),
@@ -129,6 +142,16 @@ final class PipelineRun {
             feed.setDaemon(true);
             feed.start();
             awaitFirstSteps(trainer, 2, Duration.ofMinutes(5));
+            // the step thread and the OpenMP workers it started (which inherit its kernel name): the trainer's compute
+            List<Long> stepThreads = Affinity.threads(trainer.pid(), TrainingLoop.THREAD_NAME);
+            if (stepThreads.isEmpty()) {
+                throw new IllegalStateException("no thread named '" + TrainingLoop.THREAD_NAME + "' in the trainer (pid " + trainer.pid() + ")");
+            }
+            if (setup.computeCpus() != null) {
+                for (long tid : stepThreads) {
+                    Affinity.pinThread(tid, setup.computeCpus());
+                }
+            }
             feeder.startPacing();
             long t0 = System.nanoTime();
             List<Point> points = new ArrayList<>();
@@ -150,9 +173,9 @@ final class PipelineRun {
                     if (feeder.failure() != null) {
                         throw new IllegalStateException("ingestion failed: " + feeder.failure(), feeder.failure());
                     }
-                    Point p = read((System.nanoTime() - t0) / 1e9, augmenter, trainer, admin, raw, viewTopic);
+                    Point p = read((System.nanoTime() - t0) / 1e9, augmenter, trainer, stepThreads, admin, raw, viewTopic);
                     points.add(p);
-                    out.printf("  %s %5.0f s | trainer %6.0f img/s, data wait p50 %5.1f ms | augmenter %6.0f views/s | view lag %6d%s%n",
+                    out.printf("  %s %5.0f s | trainer %6.0f img/s, data wait p50 %5.1f ms | augmenter %6.0f view sets/s | view lag %6d%s%n",
                             setup.name(), p.seconds(), rate(points, Point::trainerSamples), p.waitP50() * 1e3,
                             rate(points, Point::viewsOut), p.viewsEnd() - (long) p.trainerSamples(),
                             System.nanoTime() < warmEnd ? " (warm-up)" : "");
@@ -169,7 +192,7 @@ final class PipelineRun {
                 services.get(i).stop(Duration.ofSeconds(30));
             }
             kafka.stop();
-            pin(ProcessHandle.current().pid(), onlineCpus());
+            Affinity.pinProcess(ProcessHandle.current().pid(), onlineCpus());
         }
     }
 
@@ -205,16 +228,7 @@ final class PipelineRun {
         return Files.readString(Path.of("/sys/devices/system/cpu/online")).trim();
     }
 
-    /** Pins a running process and all its threads (the broker is started by kafka-local, without a launcher). */
-    private static void pin(long pid, String cpus) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder("taskset", "-a", "-p", "-c", cpus, Long.toString(pid)).redirectErrorStream(true).start();
-        String output = new String(p.getInputStream().readAllBytes());
-        if (p.waitFor() != 0) {
-            throw new IOException("taskset failed: " + output);
-        }
-    }
-
-    private Point read(double seconds, ServiceProcess augmenter, ServiceProcess trainer, Admin admin,
+    private Point read(double seconds, ServiceProcess augmenter, ServiceProcess trainer, List<Long> stepThreads, Admin admin,
                        Map<TopicPartition, OffsetSpec> raw, Map<TopicPartition, OffsetSpec> views) throws InterruptedException {
         Scrape t = Scrape.of(trainer.url("/q/metrics"));
         Scrape a = Scrape.of(augmenter.url("/q/metrics"));
@@ -225,7 +239,7 @@ final class PipelineRun {
                 t.sum("ssl_trainer_data_wait_seconds", "quantile=\"0.5\""), t.sum("ssl_trainer_data_wait_seconds", "quantile=\"0.95\""),
                 t.sum("ssl_trainer_step_time_seconds", "quantile=\"0.5\""), t.sum("ssl_trainer_step_time_seconds", "quantile=\"0.95\""),
                 a.sum("ssl_augmenter_views_out_total"), a.sum("ssl_augmenter_samples_in_total"),
-                CpuTime.seconds(augmenter.pid()), CpuTime.seconds(trainer.pid()),
+                CpuTime.seconds(augmenter.pid()), CpuTime.seconds(trainer.pid()), stepThreads.stream().mapToDouble(tid -> CpuTime.threadSeconds(trainer.pid(), tid)).sum(),
                 endOffsets(admin, raw), endOffsets(admin, views));
     }
 
