@@ -30,9 +30,9 @@ public class PipelineBenchmark implements Callable<Integer> {
             description = "the configuration the levers change (default: ${DEFAULT-VALUE})")
     String leverBase;
 
-    @Option(names = "--levers", split = ",", defaultValue = "no-prefetch,zstd,fetch-64k",
+    @Option(names = "--levers", split = ",", defaultValue = "no-prefetch,zstd,fetch-defaults",
             description = "variants of --lever-base to measure, 'none' for none: no-prefetch, zstd, "
-                    + "no-compression, poll-256, fetch-64k, partitions-1 (default: ${DEFAULT-VALUE})")
+                    + "no-compression, poll-256, fetch-defaults, partitions-1 (default: ${DEFAULT-VALUE})")
     List<String> levers;
 
     @Option(names = "--warmup", defaultValue = "30s", description = "time after the trainer's first steps before the steady state (default: ${DEFAULT-VALUE})")

@@ -28,9 +28,9 @@ import java.util.stream.Stream;
 /**
  * One configuration of the data path, run for a fixed time: a KRaft broker, the augmenter ({@code simclr} only) and
  * the trainer (SimCLR, small CNN), each the local stack's runnable jar in a JVM of its own, pinned to cores with
- * {@code taskset} when the configuration says so (the trainer's step thread, found by its name, possibly to a core of its
- * own, away from the trainer's consumer, decoding, HTTP and GC threads); a {@link PacedFeeder} ingests Fashion-MNIST at a fixed rate. Every
- * few seconds it reads the services' own metrics ({@code /q/metrics}), their processes' CPU time and the broker's end
+ * {@code taskset} when the configuration says so (the trainer's step thread, found by its name, possibly to a core of
+ * its own, away from the trainer's consumer, decoding, HTTP and GC threads); a {@link PacedFeeder} ingests
+ * Fashion-MNIST at a fixed rate. Every few seconds it reads the services' own metrics ({@code /q/metrics}), their processes' CPU time and the broker's end
  * offsets; the result is computed over the samples after the warm-up.
  */
 final class PipelineRun {
