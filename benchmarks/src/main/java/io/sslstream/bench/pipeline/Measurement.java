@@ -94,7 +94,10 @@ record Measurement(PipelineRun.Setup setup, double feedPerSecond, long warmupSec
         return (last().trainerCpu() - first().trainerCpu()) / seconds();
     }
 
-    /** Cores the trainer used outside its step thread (and its OpenMP workers): Kafka consumer, decoding, prefetch, HTTP, GC, JIT. */
+    /**
+     * Cores the trainer used outside its step thread and that thread's OpenMP workers: Kafka consumer, decoding,
+     * prefetch, HTTP, GC, JIT.
+     */
     double trainerOffStepCores() {
         return trainerCores() - (last().stepThreadsCpu() - first().stepThreadsCpu()) / seconds();
     }
