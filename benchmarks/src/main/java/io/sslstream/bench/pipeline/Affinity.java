@@ -17,6 +17,16 @@ final class Affinity {
     private Affinity() {
     }
 
+    /** The command prefix that starts a process on {@code cpus} ({@code taskset -c}), or nothing when null. */
+    static List<String> launcher(String cpus) {
+        return cpus == null ? List.of() : List.of("taskset", "-c", cpus);
+    }
+
+    /** Every online core, e.g. {@code 0-1} (not this JVM's affinity, which an earlier configuration may have narrowed). */
+    static String onlineCpus() throws IOException {
+        return Files.readString(Path.of("/sys/devices/system/cpu/online")).trim();
+    }
+
     /** Pins a running process and all its threads. */
     static void pinProcess(long pid, String cpus) throws IOException, InterruptedException {
         taskset("-a", "-p", "-c", cpus, Long.toString(pid));

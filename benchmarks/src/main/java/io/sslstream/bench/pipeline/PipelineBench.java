@@ -116,10 +116,7 @@ public final class PipelineBench {
 
     /** The standalone trainer's mean ms per step (its throughput), in a JVM pinned like the trainer service. */
     private double standaloneMs(PipelineRun.Setup s) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>();
-        if (s.trainerCpus() != null) {
-            cmd.addAll(List.of("taskset", "-c", s.trainerCpus()));
-        }
+        List<String> cmd = new ArrayList<>(Affinity.launcher(s.trainerCpus()));
         cmd.addAll(List.of(LocalProcesses.java(), "-Xmx1g", "-Dai.djl.offline=true", "-Dai.djl.pytorch.num_interop_threads=1",
                 "-cp", System.getProperty("java.class.path"), Standalone.class.getName(),
                 dataDir.toString(), Integer.toString(batch), Integer.toString(standaloneSteps), Integer.toString(s.trainerThreads())));

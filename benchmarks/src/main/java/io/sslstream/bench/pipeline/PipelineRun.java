@@ -104,7 +104,7 @@ final class PipelineRun {
         try {
             // the broker, and this process (the feeder, the metric readings) go with the augmenter; in a shared
             // configuration everything may run anywhere
-            String others = setup.augmenterCpus() != null ? setup.augmenterCpus() : onlineCpus();
+            String others = setup.augmenterCpus() != null ? setup.augmenterCpus() : Affinity.onlineCpus();
             Affinity.pinProcess(kafka.pid(), others);
             Affinity.pinProcess(ProcessHandle.current().pid(), others);
             String bootstrap = kafka.bootstrapServers();
@@ -192,7 +192,7 @@ final class PipelineRun {
                 services.get(i).stop(Duration.ofSeconds(30));
             }
             kafka.stop();
-            Affinity.pinProcess(ProcessHandle.current().pid(), onlineCpus());
+            Affinity.pinProcess(ProcessHandle.current().pid(), Affinity.onlineCpus());
         }
     }
 
@@ -218,14 +218,8 @@ final class PipelineRun {
 
     private ServiceProcess start(String name, String cpus, List<String> jvm, Map<String, String> props, Map<String, String> env) {
         Path jar = home.resolve(name + "-service/target/quarkus-app/quarkus-run.jar");
-        List<String> launcher = cpus == null ? List.of() : List.of("taskset", "-c", cpus);
         return ServiceProcess.start(name, jar, ServiceProcess.port(0), work.resolve(name), work.resolve("logs/" + name + ".log"),
-                launcher, jvm, props, env);
-    }
-
-    /** Every online core, e.g. {@code 0-1} (not this JVM's affinity, which an earlier configuration may have narrowed). */
-    static String onlineCpus() throws IOException {
-        return Files.readString(Path.of("/sys/devices/system/cpu/online")).trim();
+                Affinity.launcher(cpus), jvm, props, env);
     }
 
     private Point read(double seconds, ServiceProcess augmenter, ServiceProcess trainer, List<Long> stepThreads, Admin admin,

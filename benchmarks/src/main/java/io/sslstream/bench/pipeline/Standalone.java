@@ -12,7 +12,8 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 /**
  * The trainer fed from memory, for the pipeline benchmark's ratio: the trainer's own learner (SimCLR, small CNN) on
@@ -36,21 +37,17 @@ public final class Standalone {
         String computeCpus = args.length > 4 ? args[4] : null;
         FashionMnist.Split train = FashionMnist.read(data, "train", 8 * batch);
         List<List<ViewSet>> batches = Views.batches(Views.recipe("simclr"), train, 8, batch);
-        AtomicReference<Object> result = new AtomicReference<>();
-        Thread t = new Thread(() -> {
-            try {
+        ExecutorService stepThread = Executors.newSingleThreadExecutor(task -> new Thread(task, TrainingLoop.THREAD_NAME));
+        StepTiming.Result r;
+        try {
+            r = stepThread.submit(() -> {
                 if (computeCpus != null) {
                     Affinity.pinCurrentThread(computeCpus);
                 }
-                result.set(StepTiming.run(Encoders.named("small-cnn"), batch, batches, 3, steps, threads));
-            } catch (Exception | Error e) {
-                result.set(e);
-            }
-        }, TrainingLoop.THREAD_NAME);
-        t.start();
-        t.join();
-        if (!(result.get() instanceof StepTiming.Result r)) {
-            throw new IllegalStateException("standalone steps failed", (Throwable) result.get());
+                return StepTiming.run(Encoders.named("small-cnn"), batch, batches, 3, steps, threads);
+            }).get();
+        } finally {
+            stepThread.shutdown();
         }
         // the mean is the throughput (images over time), which is what the pipeline's rate is compared with
         double mean = Arrays.stream(r.stepMs()).average().orElseThrow();
