@@ -31,6 +31,12 @@ public final class Topics {
     /** Header on a DLQ record: topic, partition and offset of the rejected record ({@code topic/partition/offset}). */
     public static final String HEADER_DLQ_SOURCE = "ssl-dlq-source";
 
+    /**
+     * Header on a view-set record: the dataset of the raw sample it was made from ({@code RawSample.dataset}), so that
+     * a checkpoint can say which data it was trained on.
+     */
+    public static final String HEADER_DATASET = "ssl-dataset";
+
     private Topics() {
     }
 
