@@ -7,9 +7,7 @@ import io.micrometer.core.instrument.Timer;
 import io.quarkus.runtime.Startup;
 import io.sslstream.contracts.events.EvaluationCompleted;
 import io.sslstream.contracts.events.ProtocolResult;
-import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
 
 import java.time.Duration;
 import java.util.List;
@@ -53,14 +51,13 @@ public class EvalMetrics {
      */
     public static final String REPUBLISHED = "republished";
 
-    @Inject
-    MeterRegistry registry;
+    private final MeterRegistry registry;
 
     // strong references: Micrometer gauges only hold their state objects weakly
     private final Map<Tags, Value> gauges = new ConcurrentHashMap<>();
 
-    @PostConstruct
-    void init() {
+    EvalMetrics(MeterRegistry registry) {
+        this.registry = registry;
         // at start-up, so that a dashboard sees the counters at 0 before the first evaluation
         for (String status : new String[]{EvaluationCompleted.SUCCEEDED, EvaluationCompleted.FAILED, SKIPPED, REPUBLISHED}) {
             registry.counter(EVALUATIONS, "status", status);

@@ -15,7 +15,6 @@ import io.sslstream.eval.export.FeatureExport;
 import io.sslstream.eval.messaging.EvaluationPublisher;
 import io.sslstream.eval.messaging.PublishedEvaluations;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -51,22 +50,26 @@ import java.util.stream.Stream;
 @ApplicationScoped
 public class EvaluationService {
 
-    @Inject
-    EvalConfig config;
-    @Inject
-    Evaluator evaluator;
-    @Inject
-    RegistryGateway registry;
-    @Inject
-    EvaluationPublisher publisher;
-    @Inject
-    EvalMetrics metrics;
-    @Inject
-    StatusBoard board;
-    @Inject
-    PublishedEvaluations published;
-    @Inject
-    ChampionService champion;
+    private final EvalConfig config;
+    private final Evaluator evaluator;
+    private final RegistryGateway registry;
+    private final EvaluationPublisher publisher;
+    private final EvalMetrics metrics;
+    private final StatusBoard board;
+    private final PublishedEvaluations published;
+    private final ChampionService champion;
+
+    EvaluationService(EvalConfig config, Evaluator evaluator, RegistryGateway registry, EvaluationPublisher publisher,
+                      EvalMetrics metrics, StatusBoard board, PublishedEvaluations published, ChampionService champion) {
+        this.config = config;
+        this.evaluator = evaluator;
+        this.registry = registry;
+        this.publisher = publisher;
+        this.metrics = metrics;
+        this.board = board;
+        this.published = published;
+        this.champion = champion;
+    }
 
     /**
      * Handles one announcement.

@@ -19,7 +19,6 @@ import io.sslstream.eval.protocol.Standardizer;
 import io.sslstream.model.Engines;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -55,10 +54,8 @@ public class Evaluator {
     record RandomInitKey(Architecture architecture, InputSpec input) {
     }
 
-    @Inject
-    EvalConfig config;
-    @Inject
-    EvalMetrics metrics;
+    private final EvalConfig config;
+    private final EvalMetrics metrics;
 
     private LabelledDataset dataset;
     private Device device;
@@ -68,6 +65,11 @@ public class Evaluator {
     private final Object computing = new Object();
     private volatile List<ProtocolResult> rawPixels;
     private final Map<RandomInitKey, List<ProtocolResult>> randomInit = new ConcurrentHashMap<>();
+
+    Evaluator(EvalConfig config, EvalMetrics metrics) {
+        this.config = config;
+        this.metrics = metrics;
+    }
 
     @PostConstruct
     void init() {

@@ -6,9 +6,7 @@ import io.sslstream.contracts.registry.ModelVersion;
 import io.sslstream.contracts.registry.RegistryClient;
 import io.sslstream.contracts.registry.RegistryException;
 import io.sslstream.eval.config.EvalConfig;
-import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,17 +21,15 @@ import java.util.function.Supplier;
 @ApplicationScoped
 public class RegistryGateway {
 
-    @Inject
-    EvalConfig config;
+    private final EvalConfig config;
+    private final RegistryClient client;
 
-    private RegistryClient client;
-
-    @PostConstruct
-    void init() {
+    RegistryGateway(EvalConfig config) {
+        this.config = config;
         if (config.registryAttempts() < 1) {
             throw new IllegalArgumentException("ssl.eval.registry-attempts must be >= 1, got " + config.registryAttempts());
         }
-        client = new RegistryClient(config.registryUrl(), config.registryToken().orElse(null), config.registryTimeout());
+        this.client = new RegistryClient(config.registryUrl(), config.registryToken().orElse(null), config.registryTimeout());
     }
 
     public String url() {

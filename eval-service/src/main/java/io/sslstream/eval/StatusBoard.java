@@ -7,7 +7,6 @@ import io.sslstream.eval.champion.ChampionRule;
 import io.sslstream.eval.config.EvalConfig;
 import io.sslstream.eval.dataset.LabelledDataset;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
 
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -23,16 +22,19 @@ import java.util.concurrent.atomic.AtomicInteger;
 @ApplicationScoped
 public class StatusBoard {
 
-    @Inject
-    EvalConfig config;
-    @Inject
-    Evaluator evaluator;
+    private final EvalConfig config;
+    private final Evaluator evaluator;
 
     private final Deque<EvalStatus.Seen> seen = new ArrayDeque<>();
     private final Deque<EvalStatus.Done> recent = new ArrayDeque<>();
     private final AtomicInteger assignments = new AtomicInteger();
     private final Map<String, EvalStatus.Champion> champions = new TreeMap<>();
     private EvalStatus.Seen current;
+
+    StatusBoard(EvalConfig config, Evaluator evaluator) {
+        this.config = config;
+        this.evaluator = evaluator;
+    }
 
     public synchronized void received(CheckpointPublished e, Instant at) {
         current = new EvalStatus.Seen(e.modelName(), e.version(), e.eventId(), at, "evaluating", null);

@@ -10,7 +10,6 @@ import io.sslstream.eval.RegistryUnavailableException;
 import io.sslstream.eval.config.EvalConfig;
 import io.sslstream.eval.protocol.ProtocolSpec;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
 
 import java.util.Optional;
 
@@ -26,12 +25,15 @@ import java.util.Optional;
 @ApplicationScoped
 public class ChampionService {
 
-    @Inject
-    EvalConfig config;
-    @Inject
-    RegistryGateway registry;
-    @Inject
-    EvalMetrics metrics;
+    private final EvalConfig config;
+    private final RegistryGateway registry;
+    private final EvalMetrics metrics;
+
+    ChampionService(EvalConfig config, RegistryGateway registry, EvalMetrics metrics) {
+        this.config = config;
+        this.registry = registry;
+        this.metrics = metrics;
+    }
 
     /**
      * Considers a stored evaluation for champion.

@@ -3,7 +3,6 @@ package io.sslstream.eval.health;
 import io.sslstream.eval.EvalStatus;
 import io.sslstream.eval.StatusBoard;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
@@ -17,8 +16,11 @@ import org.eclipse.microprofile.health.Readiness;
 @ApplicationScoped
 public class EvaluatorHealth implements HealthCheck {
 
-    @Inject
-    StatusBoard board;
+    private final StatusBoard board;
+
+    EvaluatorHealth(StatusBoard board) {
+        this.board = board;
+    }
 
     @Override
     public HealthCheckResponse call() {

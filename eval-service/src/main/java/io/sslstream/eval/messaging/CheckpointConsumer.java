@@ -11,7 +11,6 @@ import io.sslstream.contracts.events.Json;
 import io.sslstream.eval.EvaluationService;
 import io.sslstream.eval.RegistryUnavailableException;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Metadata;
@@ -33,8 +32,11 @@ public class CheckpointConsumer {
     static final String REGISTRY_UNAVAILABLE = "registry-unavailable";
     static final String INTERNAL_ERROR = "internal-error";
 
-    @Inject
-    EvaluationService service;
+    private final EvaluationService service;
+
+    CheckpointConsumer(EvaluationService service) {
+        this.service = service;
+    }
 
     @Incoming(Channels.CHECKPOINTS)
     @Blocking(ordered = true)

@@ -5,7 +5,6 @@ import io.smallrye.common.annotation.Identifier;
 import io.smallrye.reactive.messaging.kafka.KafkaConsumerRebalanceListener;
 import io.sslstream.eval.StatusBoard;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.common.TopicPartition;
 
@@ -20,8 +19,11 @@ import java.util.Collection;
 @Identifier(Channels.CHECKPOINTS_REBALANCE)
 public class CheckpointRebalanceListener implements KafkaConsumerRebalanceListener {
 
-    @Inject
-    StatusBoard board;
+    private final StatusBoard board;
+
+    CheckpointRebalanceListener(StatusBoard board) {
+        this.board = board;
+    }
 
     @Override
     public void onPartitionsAssigned(Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {

@@ -5,7 +5,6 @@ import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import io.sslstream.contracts.events.EvaluationCompleted;
 import io.sslstream.contracts.events.Json;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Message;
 
@@ -13,9 +12,11 @@ import org.eclipse.microprofile.reactive.messaging.Message;
 @ApplicationScoped
 public class EvaluationPublisher {
 
-    @Inject
-    @Channel(Channels.EVALUATIONS)
-    MutinyEmitter<String> emitter;
+    private final MutinyEmitter<String> emitter;
+
+    EvaluationPublisher(@Channel(Channels.EVALUATIONS) MutinyEmitter<String> emitter) {
+        this.emitter = emitter;
+    }
 
     public void publish(EvaluationCompleted evaluation) {
         OutgoingKafkaRecordMetadata<String> meta = OutgoingKafkaRecordMetadata.<String>builder()

@@ -6,7 +6,6 @@ import io.sslstream.contracts.events.EvaluationCompleted;
 import io.sslstream.contracts.events.Json;
 import io.sslstream.eval.config.EvalConfig;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -37,13 +36,17 @@ public class PublishedEvaluations {
     /** Longest the search may take before it gives up (and the event is nacked). */
     static final Duration TIMEOUT = Duration.ofSeconds(30);
 
-    @Inject
-    @Identifier("default-kafka-broker")
-    Map<String, Object> kafka;
-    @Inject
-    EvalConfig config;
-    @ConfigProperty(name = "mp.messaging.outgoing." + Channels.EVALUATIONS + ".topic", defaultValue = Topics.EVALUATIONS)
-    String topic;
+    private final Map<String, Object> kafka;
+    private final EvalConfig config;
+    private final String topic;
+
+    PublishedEvaluations(@Identifier("default-kafka-broker") Map<String, Object> kafka, EvalConfig config,
+                         @ConfigProperty(name = "mp.messaging.outgoing." + Channels.EVALUATIONS + ".topic",
+                                 defaultValue = Topics.EVALUATIONS) String topic) {
+        this.kafka = kafka;
+        this.config = config;
+        this.topic = topic;
+    }
 
     /**
      * @return true if a record with this evaluation's event id is on the topic

@@ -2,7 +2,6 @@ package io.sslstream.eval.rest;
 
 import io.sslstream.eval.EvalStatus;
 import io.sslstream.eval.StatusBoard;
-import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -12,8 +11,11 @@ import jakarta.ws.rs.core.MediaType;
 @Path("/api/v1/status")
 public class StatusResource {
 
-    @Inject
-    StatusBoard board;
+    private final StatusBoard board;
+
+    StatusResource(StatusBoard board) {
+        this.board = board;
+    }
 
     @GET
     @Produces(MediaType.APPLICATION_JSON)
