@@ -2,20 +2,15 @@ package io.sslstream.eval.messaging;
 
 import io.quarkus.logging.Log;
 import io.smallrye.reactive.messaging.annotations.Blocking;
-import io.smallrye.reactive.messaging.kafka.IncomingKafkaRecord;
 import io.smallrye.reactive.messaging.kafka.KafkaRecord;
-import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
-import io.sslstream.contracts.Topics;
 import io.sslstream.contracts.events.CheckpointPublished;
 import io.sslstream.contracts.events.Json;
 import io.sslstream.eval.EvaluationService;
 import io.sslstream.eval.RegistryUnavailableException;
+import io.sslstream.service.messaging.DeadLetter;
 import jakarta.enterprise.context.ApplicationScoped;
-import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
-import org.eclipse.microprofile.reactive.messaging.Metadata;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.concurrent.CompletionStage;
 
@@ -60,18 +55,8 @@ public class CheckpointConsumer {
     }
 
     private static CompletionStage<Void> reject(KafkaRecord<String, String> r, String reason, Exception e) {
-        String source = r.getTopic() + "/" + r.getPartition() + "/"
-                + (r instanceof IncomingKafkaRecord<?, ?> in ? String.valueOf(in.getOffset()) : "?");
-        Log.warnf("giving up checkpoint event %s (key %s): %s: %s", source, r.getKey(), reason, e.getMessage());
-        RecordHeaders h = new RecordHeaders();
-        h.add(Topics.HEADER_DLQ_REASON, bytes(reason));
-        h.add(Topics.HEADER_DLQ_STAGE, bytes(Channels.DLQ_STAGE));
-        h.add(Topics.HEADER_DLQ_MESSAGE, bytes(String.valueOf(e.getMessage())));
-        h.add(Topics.HEADER_DLQ_SOURCE, bytes(source));
-        return r.nack(e, Metadata.of(OutgoingKafkaRecordMetadata.builder().withHeaders(h).build()));
-    }
-
-    private static byte[] bytes(String s) {
-        return s.getBytes(StandardCharsets.UTF_8);
+        DeadLetter dl = DeadLetter.of(reason, Channels.DLQ_STAGE, e.getMessage(), r);
+        Log.warnf("giving up checkpoint event %s (key %s): %s: %s", dl.source(), r.getKey(), reason, e.getMessage());
+        return r.nack(e, dl.nackMetadata());
     }
 }
