@@ -19,6 +19,12 @@ public final class Topics {
     /** New registry versions, key = model name, value = JSON {@link io.sslstream.contracts.events.CheckpointPublished}. */
     public static final String CHECKPOINTS = "ssl.checkpoints";
 
+    /**
+     * Checkpoint events the evaluator gave up (malformed, registry unreachable, an error of its own), key = model name,
+     * value = the event as it came, reason and stage in headers.
+     */
+    public static final String CHECKPOINTS_DLQ = "ssl.checkpoints.dlq";
+
     /** Evaluation results, key = model name, value = JSON {@link io.sslstream.contracts.events.EvaluationCompleted}. */
     public static final String EVALUATIONS = "ssl.evaluations";
 

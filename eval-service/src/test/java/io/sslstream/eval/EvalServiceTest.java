@@ -114,7 +114,7 @@ class EvalServiceTest {
         try (KafkaConsumer<String, String> c = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 ConsumerConfig.GROUP_ID_CONFIG, "eval-test-reader", ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
                 new StringDeserializer(), new StringDeserializer())) {
-            c.subscribe(List.of(Topics.EVALUATIONS, Topics.SAMPLES_DLQ));
+            c.subscribe(List.of(Topics.EVALUATIONS, Topics.CHECKPOINTS_DLQ));
             // events are handled in order: once the last one is in the DLQ, every earlier result has been published
             await().atMost(Duration.ofMinutes(8)).pollInSameThread().pollInterval(Duration.ofMillis(10)).untilAsserted(() -> {
                 for (ConsumerRecord<String, String> r : c.poll(Duration.ofMillis(500))) {
@@ -191,7 +191,8 @@ class EvalServiceTest {
         assertThat(registry.getVersion(BAD, 1).evaluations()).extracting(EvaluationCompleted::failureReason)
                 .containsExactly(published.get(1).failureReason());
 
-        // the malformed event and the version whose registry stayed down went to the dead-letter topic
+        // the malformed event and the version whose registry stayed down went to the checkpoints' dead-letter topic
+        assertThat(dlq).extracting(ConsumerRecord::topic).containsOnly(Topics.CHECKPOINTS_DLQ);
         assertThat(dlq).extracting(ConsumerRecord::key).containsExactly("garbage", BAD);
         assertThat(dlq.get(0).value()).isEqualTo("{not json");
         assertThat(header(dlq.get(0), Topics.HEADER_DLQ_REASON)).isEqualTo("malformed-event");

@@ -51,7 +51,7 @@ class ManifestsTest {
         List<ObjectNode> docs = Manifests.documents(Manifests.kustomize("local"));
         Set<String> topics = docs.stream().filter(d -> d.path("kind").asText().equals("KafkaTopic"))
                 .map(d -> d.path("spec").path("topicName").asText()).collect(Collectors.toSet());
-        assertThat(topics).contains(Topics.SAMPLES_RAW, Topics.SAMPLES_DLQ, Topics.CHECKPOINTS, Topics.EVALUATIONS,
+        assertThat(topics).contains(Topics.SAMPLES_RAW, Topics.SAMPLES_DLQ, Topics.CHECKPOINTS, Topics.CHECKPOINTS_DLQ, Topics.EVALUATIONS,
                 Topics.views("simclr"), Topics.views("byol"), Topics.views("multicrop"), Topics.views("mae"));
         for (ObjectNode t : docs.stream().filter(d -> d.path("kind").asText().equals("KafkaTopic")).toList()) {
             JsonNode config = t.path("spec").path("config");

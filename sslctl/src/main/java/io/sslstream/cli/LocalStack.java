@@ -75,7 +75,7 @@ public final class LocalStack implements AutoCloseable {
         String bootstrap = kafka.bootstrapServers();
         int p = options.partitions();
         TopicAdmin.ensureTopics(bootstrap, Map.of(Topics.SAMPLES_RAW, p, Topics.views("simclr"), p, Topics.SAMPLES_DLQ, 1,
-                Topics.CHECKPOINTS, 1, Topics.EVALUATIONS, 1));
+                Topics.CHECKPOINTS, 1, Topics.CHECKPOINTS_DLQ, 1, Topics.EVALUATIONS, 1));
 
         int registryPort = ServiceProcess.port(8081);
         String registryUrl = "http://localhost:" + registryPort;

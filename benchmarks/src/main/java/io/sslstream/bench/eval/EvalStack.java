@@ -57,7 +57,7 @@ public final class EvalStack implements AutoCloseable {
         Files.createDirectories(logs);
         kafka = KafkaProcess.start(options.work().resolve("kafka"), logs.resolve("kafka.log"), 1, 512);
         String bootstrap = kafka.bootstrapServers();
-        TopicAdmin.ensureTopics(bootstrap, Map.of(Topics.CHECKPOINTS, 1, Topics.EVALUATIONS, 1, Topics.SAMPLES_DLQ, 1));
+        TopicAdmin.ensureTopics(bootstrap, Map.of(Topics.CHECKPOINTS, 1, Topics.EVALUATIONS, 1, Topics.CHECKPOINTS_DLQ, 1));
         int registryPort = ServiceProcess.port(8081);
         String registryUrl = "http://localhost:" + registryPort;
         registryProcess = ServiceProcess.start("registry", jar("registry"), registryPort, options.work().resolve("registry"),

@@ -9,7 +9,7 @@ public final class Channels {
     public static final String EVALUATIONS = "evaluations";
     /** Identifier of the checkpoint consumer's rebalance listener. */
     public static final String CHECKPOINTS_REBALANCE = "eval-checkpoints-rebalance";
-    /** DLQ stage header of records the evaluator gives up. */
+    /** DLQ stage header of records the evaluator gives up (to {@code ssl.checkpoints.dlq}). */
     public static final String DLQ_STAGE = "eval.consume";
 
     private Channels() {

@@ -17,8 +17,8 @@ import java.util.concurrent.CompletionStage;
 /**
  * Reads {@code ssl.checkpoints} one event at a time, in order, on a worker thread (an evaluation takes a minute).
  * A malformed event, one the registry kept refusing transiently, or one whose evaluation failed for a reason of
- * this process (not of the checkpoint) is nacked: the failure strategy moves it to the dead-letter topic with the
- * reason in the headers, and the stream goes on.
+ * this process (not of the checkpoint) is nacked: the failure strategy moves it to the dead-letter topic
+ * ({@code ssl.checkpoints.dlq}) with the reason in the headers, and the stream goes on.
  */
 @ApplicationScoped
 public class CheckpointConsumer {
