@@ -29,11 +29,15 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 
 /**
- * What every evaluation needs and start-up can check: the labelled dataset in memory, the PyTorch engine and
- * device, the parsed protocol list and the suite that runs it, and the two baselines, each computed once and then
- * reported with every evaluation: raw pixels (once per dataset) and a randomly initialised encoder of the
- * checkpoint's architecture (once per architecture and input normalisation). A missing dataset, a bad protocol name
- * or a champion protocol that is not run fails start-up with the reason, instead of failing every event.
+ * Computes protocol results, and holds what that needs and start-up can check: the labelled dataset in memory, the
+ * PyTorch engine and device, the parsed protocol list and the suite that runs it, and the two baselines, each
+ * computed once and then reported with every evaluation: raw pixels (once per dataset) and a randomly initialised
+ * encoder of the checkpoint's architecture (once per architecture and input normalisation). A missing dataset, a bad
+ * protocol name or a champion protocol that is not run fails start-up with the reason, instead of failing every
+ * event.
+ *
+ * <p>It knows nothing of events, the registry or Kafka: {@link EvaluationPipeline} takes a checkpoint through its
+ * stages and asks this class for the results of each feature set.
  */
 @Startup
 @ApplicationScoped

@@ -5,7 +5,7 @@ import io.smallrye.reactive.messaging.annotations.Blocking;
 import io.smallrye.reactive.messaging.kafka.KafkaRecord;
 import io.sslstream.contracts.events.CheckpointPublished;
 import io.sslstream.contracts.events.Json;
-import io.sslstream.eval.EvaluationService;
+import io.sslstream.eval.EvaluationPipeline;
 import io.sslstream.eval.RegistryUnavailableException;
 import io.sslstream.service.messaging.DeadLetter;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -27,10 +27,10 @@ public class CheckpointConsumer {
     static final String REGISTRY_UNAVAILABLE = "registry-unavailable";
     static final String INTERNAL_ERROR = "internal-error";
 
-    private final EvaluationService service;
+    private final EvaluationPipeline pipeline;
 
-    CheckpointConsumer(EvaluationService service) {
-        this.service = service;
+    CheckpointConsumer(EvaluationPipeline pipeline) {
+        this.pipeline = pipeline;
     }
 
     @Incoming(Channels.CHECKPOINTS)
@@ -44,7 +44,7 @@ public class CheckpointConsumer {
             return reject(record, MALFORMED, e);
         }
         try {
-            service.handle(event, received);
+            pipeline.handle(event, received);
             return record.ack();
         } catch (RegistryUnavailableException e) {
             return reject(record, REGISTRY_UNAVAILABLE, e);

@@ -32,10 +32,11 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
- * The evaluation of one announced checkpoint, end to end: download the weights and verify their SHA-256; rebuild
- * the encoder; extract frozen features; run the protocols on them (the raw-pixel and random-init baselines
- * alongside); store the result with the version in the registry; publish it on {@code ssl.evaluations}; move the
- * {@code champion} alias if the version beats the champion. The caller commits the event after that.
+ * Takes one announced checkpoint through every stage, in order: download the weights and verify their SHA-256;
+ * rebuild the encoder; extract frozen features; run the protocols on them (the raw-pixel and random-init baselines
+ * alongside; the results are computed by {@link Evaluator}); store the result with the version in the registry;
+ * publish it on {@code ssl.evaluations}; move the {@code champion} alias if the version beats the champion. The
+ * caller commits the event after that.
  *
  * <p>Each version is evaluated once per dataset id. When the registry already holds an evaluation of the version on
  * this dataset (the same event twice, or a restart after storing), nothing is computed again: the stored evaluation
@@ -48,7 +49,7 @@ import java.util.stream.Stream;
  * in a {@link RegistryUnavailableException}, for the caller to nack.
  */
 @ApplicationScoped
-public class EvaluationService {
+public class EvaluationPipeline {
 
     private final EvalConfig config;
     private final Evaluator evaluator;
@@ -59,7 +60,7 @@ public class EvaluationService {
     private final PublishedEvaluations published;
     private final ChampionService champion;
 
-    EvaluationService(EvalConfig config, Evaluator evaluator, RegistryGateway registry, EvaluationPublisher publisher,
+    EvaluationPipeline(EvalConfig config, Evaluator evaluator, RegistryGateway registry, EvaluationPublisher publisher,
                       EvalMetrics metrics, StatusBoard board, PublishedEvaluations published, ChampionService champion) {
         this.config = config;
         this.evaluator = evaluator;
