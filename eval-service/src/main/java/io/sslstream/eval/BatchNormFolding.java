@@ -10,6 +10,7 @@ import ai.djl.nn.norm.BatchNorm;
 
 import java.lang.reflect.Field;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * An inference copy of an encoder in which every {@code Conv2d} directly followed by a {@code BatchNorm} in a
@@ -21,8 +22,26 @@ import java.util.List;
  * <p>Only for inference: the copy shares the other blocks with the original and its folded parameters live in the
  * given manager. Pairs inside other kinds of blocks (a residual unit's parallel branches) are left as they are, as
  * is a BatchNorm whose settings cannot be read.
+ *
+ * <p><b>Why reflection.</b> The four arrays come through DJL's public API ({@code getParameters()} by name:
+ * {@code gamma}, {@code beta}, {@code runningMean}, {@code runningVar}). The two settings do not: DJL 0.36's
+ * {@code BatchNorm} keeps {@code epsilon} and {@code axis} in private fields with no getter, its builder hands them
+ * only to the constructor, and its saved metadata ({@code saveMetadata}: input shapes and channel count) holds
+ * neither, so no public call yields them. Assuming DJL's default epsilon would fold an encoder built with another one
+ * wrong, and inferring it from outputs would be imprecise, so {@link #settings(BatchNorm)} reads the fields
+ * {@value #EPSILON_FIELD} and {@value #AXIS_FIELD}. If a DJL upgrade renames them, folding silently stops (the
+ * features stay right, only slower): {@code BatchNormFoldingTest} pins the fields and fails naming the DJL version.
  */
 final class BatchNormFolding {
+
+    /** Private field of DJL's {@code BatchNorm} (a {@code float}) holding the variance epsilon. */
+    static final String EPSILON_FIELD = "epsilon";
+    /** Private field of DJL's {@code BatchNorm} (an {@code int}) holding the channel axis. */
+    static final String AXIS_FIELD = "axis";
+
+    /** What a BatchNorm folds with besides its four arrays; see the class comment for why it is read reflectively. */
+    record Settings(float epsilon, int axis) {
+    }
 
     private BatchNormFolding() {
     }
@@ -54,15 +73,15 @@ final class BatchNormFolding {
 
     /** One convolution with bias doing what {@code conv} then {@code bn} do in inference, or null if {@code bn} cannot be read. */
     static Conv2d folded(Conv2d conv, BatchNorm bn, NDManager manager) {
-        Float eps = floatField(bn, "epsilon");
-        Integer axis = intField(bn, "axis");
+        Settings settings = settings(bn).orElse(null);
         Parameter weight = conv.getParameters().get("weight");
         Parameter mean = bn.getParameters().get("runningMean");
         Parameter var = bn.getParameters().get("runningVar");
-        if (eps == null || axis == null || axis != 1 || weight == null || mean == null || var == null
+        if (settings == null || settings.axis() != 1 || weight == null || mean == null || var == null
                 || !weight.isInitialized() || !mean.isInitialized() || !var.isInitialized()) {
             return null;
         }
+        float eps = settings.epsilon();
         Parameter gamma = bn.getParameters().get("gamma");
         Parameter beta = bn.getParameters().get("beta");
         Parameter bias = conv.isIncludeBias() ? conv.getParameters().get("bias") : null;
@@ -96,23 +115,19 @@ final class BatchNormFolding {
         }
     }
 
-    private static Float floatField(Object o, String name) {
+    /**
+     * The BatchNorm's epsilon and axis, or empty when DJL's private fields are not there (another DJL version) or
+     * {@code bn} is a subclass (its fields are declared on {@code BatchNorm}, and its forward pass may differ).
+     */
+    static Optional<Settings> settings(BatchNorm bn) {
         try {
-            Field f = o.getClass().getDeclaredField(name);
-            f.setAccessible(true);
-            return f.getFloat(o);
+            Field eps = bn.getClass().getDeclaredField(EPSILON_FIELD);
+            Field axis = bn.getClass().getDeclaredField(AXIS_FIELD);
+            eps.setAccessible(true);
+            axis.setAccessible(true);
+            return Optional.of(new Settings(eps.getFloat(bn), axis.getInt(bn)));
         } catch (ReflectiveOperationException | RuntimeException e) {
-            return null;
-        }
-    }
-
-    private static Integer intField(Object o, String name) {
-        try {
-            Field f = o.getClass().getDeclaredField(name);
-            f.setAccessible(true);
-            return f.getInt(o);
-        } catch (ReflectiveOperationException | RuntimeException e) {
-            return null;
+            return Optional.empty();
         }
     }
 }

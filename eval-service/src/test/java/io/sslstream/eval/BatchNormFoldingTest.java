@@ -1,5 +1,6 @@
 package io.sslstream.eval;
 
+import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -46,6 +47,21 @@ class BatchNormFoldingTest {
             assertThat(scale).isGreaterThan(0.01f);
             assertThat(a.sub(b).abs().max().getFloat()).isLessThan(1e-5f * Math.max(1, scale));
         }
+    }
+
+    /**
+     * DJL offers no public way to read a BatchNorm's epsilon and axis (see {@link BatchNormFolding}): folding reads
+     * DJL 0.36's private fields. If an upgrade renamed or retyped them, folding would silently stop; this says so.
+     */
+    @Test
+    void djlBatchNormStillHasThePrivateFieldsFoldingReads() {
+        BatchNorm bn = BatchNorm.builder().optEpsilon(1e-3f).optAxis(3).build(); // not DJL's defaults (1e-5, 1)
+        assertThat(BatchNormFolding.settings(bn))
+                .as("BatchNormFolding reads the private fields '%s' (float) and '%s' (int) of DJL's %s, written against "
+                                + "DJL 0.36.0; this is DJL %s and they are not there as such any more, so no BatchNorm would be "
+                                + "folded: look for a public getter or the new field names", BatchNormFolding.EPSILON_FIELD,
+                        BatchNormFolding.AXIS_FIELD, BatchNorm.class.getName(), Engine.getDjlVersion())
+                .contains(new BatchNormFolding.Settings(1e-3f, 3));
     }
 
     @Test
