@@ -9,7 +9,7 @@ import java.nio.file.Path;
 /**
  * The features and labels an evaluation ran its protocols on, as NumPy files in one folder per version
  * ({@code <model>-v<version>/train_x.npy, train_y.npy, test_x.npy, test_y.npy}): what
- * {@code shared/bench/probe_features.py} reads to check our probe and kNN with PyTorch on the same numbers.
+ * {@code benchmarks/peer/probe_features.py} reads to check our probe and kNN with PyTorch on the same numbers.
  */
 public final class FeatureExport {
 

@@ -7,7 +7,7 @@ import java.util.Iterator;
 /**
  * Full-batch L-BFGS with a strong-Wolfe line search, a line-by-line port of {@code torch.optim.LBFGS}
  * ({@code line_search_fn="strong_wolfe"}, cubic interpolation in bracketing and zoom), so that our linear probe
- * takes the same path as the PyTorch peer's ({@code shared/bench/probe_features.py}). Parameters and history are
+ * takes the same path as the PyTorch peer's ({@code benchmarks/peer/probe_features.py}). Parameters and history are
  * doubles; only the objective decides the precision of values and gradients.
  *
  * <p>Stopping rules, as in PyTorch: largest absolute gradient component {@code <= toleranceGrad}; largest absolute

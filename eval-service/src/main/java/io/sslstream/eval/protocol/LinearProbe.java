@@ -6,7 +6,7 @@ import ai.djl.ndarray.types.DataType;
 /**
  * The linear probe: multinomial logistic regression fitted by full-batch L-BFGS from {@code W = 0, b = 0} on
  * features the caller has standardised (see {@link Standardizer}), exactly like the peer's
- * {@code linear_probe} in {@code shared/bench/probe_features.py}.
+ * {@code linear_probe} in {@code benchmarks/peer/probe_features.py}.
  */
 public final class LinearProbe {
 
