@@ -41,8 +41,7 @@ public record VersionSearch(String runId, String method, List<Tags.Filter> tags,
     }
 
     /**
-     * Parses and validates query parameters; every refusal is a {@link Refusal.Invalid} naming the
-     * parameter.
+     * Parses and validates query parameters; every refusal is {@link Refusal.Kind#INVALID} and names the parameter.
      *
      * @param order {@code created} (default), {@code step} or {@code metric:<protocol>}
      * @param dir   {@code desc} (default) or {@code asc}
@@ -94,8 +93,8 @@ public record VersionSearch(String runId, String method, List<Tags.Filter> tags,
         return s == null || s.isBlank() ? null : s;
     }
 
-    private static Refusal.Invalid invalid(String type, String detail) {
+    private static Refusal invalid(String type, String detail) {
         String title = type.equals("invalid-paging") ? "Invalid paging" : "Invalid parameter";
-        return new Refusal.Invalid(type, title, detail);
+        return Refusal.invalid(type, title, detail);
     }
 }

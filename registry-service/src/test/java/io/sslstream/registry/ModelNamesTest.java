@@ -31,8 +31,9 @@ class ModelNamesTest {
     @Test
     void requireNamesTheRuleAndTheValue() {
         assertThatThrownBy(() -> ModelNames.require("Bad"))
-                .isInstanceOfSatisfying(Refusal.Invalid.class, p -> {
-                    assertThat(RegistryProblemMappers.status(p)).isEqualTo(400);
+                .isInstanceOfSatisfying(Refusal.class, p -> {
+                    assertThat(p.kind()).isEqualTo(Refusal.Kind.INVALID);
+                    assertThat(RegistryProblemMappers.status(p.kind())).isEqualTo(400);
                     assertThat(p.code()).isEqualTo("invalid-model-name");
                     assertThat(p.getMessage()).contains(ModelNames.PATTERN).contains("'Bad'");
                 });

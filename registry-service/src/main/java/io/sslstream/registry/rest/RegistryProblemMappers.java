@@ -45,25 +45,19 @@ public class RegistryProblemMappers {
     /** A refusal of the registry: its code is the problem type, its kind the status. */
     @ServerExceptionMapper
     public Response refused(Refusal e, UriInfo uri) {
-        return problems.response(status(e), e.code(), e.title(), e.getMessage(), uri);
+        return problems.response(status(e.kind()), e.code(), e.title(), e.getMessage(), uri);
     }
 
     /** The HTTP status of each kind of refusal. */
-    public static int status(Refusal e) {
-        if (e instanceof Refusal.Invalid) {
-            return 400;
-        } else if (e instanceof Refusal.NotFound) {
-            return 404;
-        } else if (e instanceof Refusal.Conflict) {
-            return 409;
-        } else if (e instanceof Refusal.TooLarge) {
-            return 413;
-        } else if (e instanceof Refusal.Unacceptable) {
-            return 422;
-        } else if (e instanceof Refusal.Busy) {
-            return 503;
-        }
-        throw new IllegalArgumentException("no status for " + e.getClass().getName());
+    public static int status(Refusal.Kind kind) {
+        return switch (kind) {
+            case INVALID -> 400;
+            case NOT_FOUND -> 404;
+            case CONFLICT -> 409;
+            case TOO_LARGE -> 413;
+            case UNACCEPTABLE -> 422;
+            case BUSY -> 503;
+        };
     }
 
     /** A body that is not JSON, or JSON that does not fit the expected record. */

@@ -1,6 +1,6 @@
 package io.sslstream.registry.rest;
 
-import io.sslstream.registry.Refusal;
+import io.sslstream.registry.Refusal.Kind;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -10,11 +10,11 @@ class RefusalStatusTest {
 
     @Test
     void everyKindOfRefusalHasItsStatus() {
-        assertThat(RegistryProblemMappers.status(new Refusal.Invalid("c", "T", "m"))).isEqualTo(400);
-        assertThat(RegistryProblemMappers.status(new Refusal.NotFound("c", "T", "m"))).isEqualTo(404);
-        assertThat(RegistryProblemMappers.status(new Refusal.Conflict("c", "T", "m"))).isEqualTo(409);
-        assertThat(RegistryProblemMappers.status(new Refusal.TooLarge("c", "T", "m"))).isEqualTo(413);
-        assertThat(RegistryProblemMappers.status(new Refusal.Unacceptable("c", "T", "m"))).isEqualTo(422);
-        assertThat(RegistryProblemMappers.status(new Refusal.Busy("c", "T", "m"))).isEqualTo(503);
+        assertThat(RegistryProblemMappers.status(Kind.INVALID)).isEqualTo(400);
+        assertThat(RegistryProblemMappers.status(Kind.NOT_FOUND)).isEqualTo(404);
+        assertThat(RegistryProblemMappers.status(Kind.CONFLICT)).isEqualTo(409);
+        assertThat(RegistryProblemMappers.status(Kind.TOO_LARGE)).isEqualTo(413);
+        assertThat(RegistryProblemMappers.status(Kind.UNACCEPTABLE)).isEqualTo(422);
+        assertThat(RegistryProblemMappers.status(Kind.BUSY)).isEqualTo(503);
     }
 }
