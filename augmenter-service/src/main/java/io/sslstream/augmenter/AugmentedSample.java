@@ -6,10 +6,11 @@ import java.util.List;
  * What one raw sample became: one encoded {@code ViewSet} per recipe, each for its own topic.
  *
  * @param sampleId the sample id, the Kafka key of every output
+ * @param dataset  the raw sample's dataset ({@code RawSample.dataset}), carried by every output as provenance
  * @param seed     the seed every recipe drew its random choices from
  * @param outputs  one per recipe, in the order the recipes are configured
  */
-public record AugmentedSample(String sampleId, long seed, List<Output> outputs) {
+public record AugmentedSample(String sampleId, String dataset, long seed, List<Output> outputs) {
 
     public AugmentedSample {
         outputs = List.copyOf(outputs);

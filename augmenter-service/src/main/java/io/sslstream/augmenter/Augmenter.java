@@ -91,6 +91,6 @@ public final class Augmenter {
             byte[] viewSet = recipe.apply(raw.sampleId(), image, seed).encode();
             outputs.add(new AugmentedSample.Output(recipe.name(), topics.get(i), viewSet));
         }
-        return new AugmentedSample(raw.sampleId(), seed, outputs);
+        return new AugmentedSample(raw.sampleId(), raw.dataset(), seed, outputs);
     }
 }

@@ -19,10 +19,10 @@ public final class Aliases {
         return alias != null && VALID.matcher(alias).matches() && !alias.contains("..");
     }
 
-    /** Returns {@code alias}, or throws a 400 problem naming the rule it breaks. */
+    /** Returns {@code alias}, or refuses it ({@link Refusal.Kind#INVALID}) naming the rule it breaks. */
     public static String require(String alias) {
         if (!isValid(alias)) {
-            throw ApiProblem.badRequest("invalid-alias", "Invalid alias",
+            throw Refusal.invalid("invalid-alias", "Invalid alias",
                     "alias must match " + PATTERN + " and contain no '..', got: " + Tags.quote(alias));
         }
         return alias;
@@ -32,7 +32,7 @@ public final class Aliases {
     public static String requireSettable(String alias) {
         require(alias);
         if (LATEST.equals(alias)) {
-            throw ApiProblem.badRequest("alias-reserved", "Reserved alias",
+            throw Refusal.invalid("alias-reserved", "Reserved alias",
                     "'latest' always names the newest version and cannot be set or removed");
         }
         return alias;

@@ -39,7 +39,8 @@ import java.util.UUID;
 
 /**
  * The registry's operations: validation, the transactions that keep versions and their events together, and
- * the meters. The REST resources only translate HTTP to these calls.
+ * the meters. The REST resources only translate HTTP to these calls; a refusal is a {@link Refusal},
+ * which {@code rest/} answers with its problem document.
  */
 @ApplicationScoped
 public class CheckpointRegistry {
@@ -102,22 +103,22 @@ public class CheckpointRegistry {
             if (BlobRejectedException.TOO_LARGE.equals(e.reason())) {
                 throw tooLarge(e.getMessage());
             }
-            throw ApiProblem.badRequest(e.reason(), "Digest mismatch", e.getMessage());
+            throw Refusal.invalid(e.reason(), "Digest mismatch", e.getMessage());
         }
     }
 
-    /** The stored blob's file; 404 problem if unknown. */
+    /** The stored blob's file; refused {@link Refusal.Kind#NOT_FOUND} if unknown. */
     public Path blob(String sha256) {
         if (!Sha256.isValid(sha256)) {
             throw invalidDigest(sha256);
         }
-        return blobs.find(sha256).orElseThrow(() -> ApiProblem.notFound("blob-not-found", "Blob not found",
+        return blobs.find(sha256).orElseThrow(() -> Refusal.notFound("blob-not-found", "Blob not found",
                 "no blob with sha256 " + sha256));
     }
 
     // ---- versions
 
-    /** The size of a stored blob; 404 problem if unknown (what HEAD answers). */
+    /** The size of a stored blob (what HEAD answers); refused {@link Refusal.Kind#NOT_FOUND} if unknown. */
     public long blobSize(String sha256) {
         return fileSize(blob(sha256));
     }
@@ -129,11 +130,12 @@ public class CheckpointRegistry {
     public ModelVersion createVersion(String model, CreateVersionRequest request) {
         ModelNames.require(model);
         if (request == null) {
-            throw ApiProblem.badRequest("missing-body", "Missing request body", "a CreateVersionRequest JSON body is required");
+            throw Refusal.invalid("missing-body", "Missing request body",
+                    "a CreateVersionRequest JSON body is required");
         }
         String sha = request.weightsSha256();
         if (!Sha256.isValid(sha)) {
-            throw ApiProblem.badRequest("invalid-digest", "Invalid SHA-256 digest",
+            throw Refusal.invalid("invalid-digest", "Invalid SHA-256 digest",
                     "weightsSha256 must be 64 lower-case hex characters, got: " + sha);
         }
         CheckpointManifest manifest = validManifest(model, request.manifest());
@@ -142,7 +144,7 @@ public class CheckpointRegistry {
 
         // retention cannot delete the blob between this check and the commit that makes the version use it
         int version = blobs.referencing(() -> {
-            Path weights = blobs.find(sha).orElseThrow(() -> ApiProblem.unprocessable("unknown-blob", "Unknown weights blob",
+            Path weights = blobs.find(sha).orElseThrow(() -> Refusal.unacceptable("unknown-blob", "Unknown weights blob",
                     "no blob with sha256 " + sha + ": upload it with PUT /api/v1/blobs/sha256/" + sha + " first"));
             long size = fileSize(weights);
             try {
@@ -158,7 +160,7 @@ public class CheckpointRegistry {
                     return next;
                 });
             } catch (Jdbc.ContendedException e) {
-                throw new ApiProblem(503, "version-contention", "Too many concurrent versions",
+                throw new Refusal(Refusal.Kind.BUSY, "version-contention", "Too many concurrent versions",
                         "could not allocate a version number of " + model + ": " + e.getMessage() + "; retry");
             }
         });
@@ -193,7 +195,7 @@ public class CheckpointRegistry {
 
     // ---- aliases
 
-    /** The version an alias points to; {@code latest} is the newest. 404 problem if the alias is not set. */
+    /** The version an alias points to ({@code latest}: the newest); refused {@link Refusal.Kind#NOT_FOUND} if unset. */
     public ModelVersion alias(String model, String alias) {
         ModelNames.require(model);
         Aliases.require(alias);
@@ -205,7 +207,7 @@ public class CheckpointRegistry {
                 Optional<Integer> target = aliases.find(c, model, alias);
                 row = target.isPresent() ? find(c, model, target.get()) : Optional.empty();
             }
-            return toApi(c, List.of(row.orElseThrow(() -> ApiProblem.notFound("alias-not-found", "Alias not set",
+            return toApi(c, List.of(row.orElseThrow(() -> Refusal.notFound("alias-not-found", "Alias not set",
                     "model " + model + " has no alias " + alias)))).get(0);
         });
     }
@@ -226,12 +228,12 @@ public class CheckpointRegistry {
         ModelNames.require(model);
         Aliases.requireSettable(alias);
         if (version == null || version < 1) {
-            throw ApiProblem.badRequest("invalid-alias-target", "Invalid alias target",
+            throw Refusal.invalid("invalid-alias-target", "Invalid alias target",
                     "the body must be {\"version\": n} with n >= 1, got: " + version);
         }
         Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
         Integer previous = jdbc.inTransactionRetrying("set alias " + alias + " of " + model, 3, c -> {
-            VersionRow row = find(c, model, version).orElseThrow(() -> ApiProblem.unprocessable("version-not-found",
+            VersionRow row = find(c, model, version).orElseThrow(() -> Refusal.unacceptable("version-not-found",
                     "Version not found", "cannot point alias " + alias + " at " + model + " version " + version
                             + ": there is no such version"));
             Integer before = aliases.find(c, model, alias).orElse(null);
@@ -245,7 +247,7 @@ public class CheckpointRegistry {
         return version(model, version);
     }
 
-    /** Removes an alias; 404 problem if it was not set. */
+    /** Removes an alias; refused {@link Refusal.Kind#NOT_FOUND} if it was not set. */
     public void removeAlias(String model, String alias) {
         ModelNames.require(model);
         Aliases.requireSettable(alias);
@@ -254,7 +256,7 @@ public class CheckpointRegistry {
             return modelId.isPresent() && aliases.remove(c, modelId.get(), alias);
         });
         if (!removed) {
-            throw ApiProblem.notFound("alias-not-found", "Alias not set", "model " + model + " has no alias " + alias);
+            throw Refusal.notFound("alias-not-found", "Alias not set", "model " + model + " has no alias " + alias);
         }
         Log.infof("Alias %s of %s removed", alias, model);
     }
@@ -269,7 +271,7 @@ public class CheckpointRegistry {
             VersionRow row = find(c, model, version).orElseThrow(() -> versionNotFound(model, version));
             Map<String, String> current = tags.forVersions(c, List.of(row.id())).getOrDefault(row.id(), Map.of());
             if (!current.containsKey(key) && current.size() >= Tags.MAX_TAGS) {
-                throw ApiProblem.unprocessable("too-many-tags", "Too many tags",
+                throw Refusal.unacceptable("too-many-tags", "Too many tags",
                         model + " version " + version + " already carries " + Tags.MAX_TAGS + " tags");
             }
             tags.put(c, row.id(), key, value);
@@ -278,7 +280,7 @@ public class CheckpointRegistry {
         return version(model, version);
     }
 
-    /** Removes one tag of a version; 404 problem if the version or the tag does not exist. */
+    /** Removes one tag of a version; refused {@link Refusal.Kind#NOT_FOUND} if the version or the tag is missing. */
     public void removeTag(String model, int version, String key) {
         ModelNames.require(model);
         Tags.requireKey(key);
@@ -287,7 +289,8 @@ public class CheckpointRegistry {
             return tags.remove(c, row.id(), key);
         });
         if (!removed) {
-            throw ApiProblem.notFound("tag-not-found", "Tag not found", model + " version " + version + " has no tag " + key);
+            throw Refusal.notFound("tag-not-found", "Tag not found",
+                    model + " version " + version + " has no tag " + key);
         }
     }
 
@@ -315,10 +318,11 @@ public class CheckpointRegistry {
     public boolean addEvaluation(String model, int version, EvaluationCompleted evaluation) {
         ModelNames.require(model);
         if (evaluation == null) {
-            throw ApiProblem.badRequest("missing-body", "Missing request body", "an EvaluationCompleted JSON body is required");
+            throw Refusal.invalid("missing-body", "Missing request body",
+                    "an EvaluationCompleted JSON body is required");
         }
         if (!model.equals(evaluation.modelName()) || version != evaluation.version()) {
-            throw ApiProblem.unprocessable("evaluation-mismatch", "Evaluation of another version",
+            throw Refusal.unacceptable("evaluation-mismatch", "Evaluation of another version",
                     "the body is an evaluation of " + evaluation.modelName() + " version " + evaluation.version()
                             + ", posted to " + model + " version " + version);
         }
@@ -329,13 +333,13 @@ public class CheckpointRegistry {
             var stored = evaluations.findByEventId(c, evaluation.eventId());
             if (stored.isPresent()) {
                 if (stored.get().versionId() != row.id()) {
-                    throw ApiProblem.conflict("evaluation-event-reused", "Event id already used",
+                    throw new Refusal(Refusal.Kind.CONFLICT, "evaluation-event-reused", "Event id already used",
                             "event " + evaluation.eventId() + " is stored with another version");
                 }
                 return false;
             }
             if (evaluation.weightsSha256() != null && !evaluation.weightsSha256().equals(row.weightsSha256())) {
-                throw ApiProblem.unprocessable("evaluation-mismatch", "Evaluation of other weights",
+                throw Refusal.unacceptable("evaluation-mismatch", "Evaluation of other weights",
                         "the evaluation is of weights " + evaluation.weightsSha256() + " but " + model + " version "
                                 + version + " has weights " + row.weightsSha256());
             }
@@ -348,17 +352,17 @@ public class CheckpointRegistry {
 
     private static CheckpointManifest validManifest(String model, CheckpointManifest manifest) {
         if (manifest == null) {
-            throw ApiProblem.badRequest("missing-manifest", "Missing manifest", "the request has no manifest");
+            throw Refusal.invalid("missing-manifest", "Missing manifest", "the request has no manifest");
         }
         if (!model.equals(manifest.modelName())) {
-            throw ApiProblem.unprocessable("manifest-mismatch", "Manifest of another model",
+            throw Refusal.unacceptable("manifest-mismatch", "Manifest of another model",
                     "manifest.modelName is '" + manifest.modelName() + "' but the version is posted to model '" + model + "'");
         }
         requireLength("manifest.runId", manifest.runId(), 256);
         requireLength("manifest.method", manifest.method(), 64);
         requireLength("manifest.architecture.name", manifest.architecture().name(), 128);
         if (manifest.step() < 0 || manifest.samplesSeen() < 0) {
-            throw ApiProblem.badRequest("invalid-manifest", "Invalid manifest",
+            throw Refusal.invalid("invalid-manifest", "Invalid manifest",
                     "step and samplesSeen must be >= 0, got " + manifest.step() + " and " + manifest.samplesSeen());
         }
         return manifest;
@@ -366,22 +370,23 @@ public class CheckpointRegistry {
 
     private static void requireLength(String field, String value, int max) {
         if (value.isBlank() || value.length() > max) {
-            throw ApiProblem.badRequest("invalid-manifest", "Invalid manifest",
+            throw Refusal.invalid("invalid-manifest", "Invalid manifest",
                     field + " must have 1 to " + max + " non-blank characters, got " + value.length());
         }
     }
 
-    private static ApiProblem invalidDigest(String sha256) {
-        return ApiProblem.badRequest("invalid-digest", "Invalid SHA-256 digest",
+    private static Refusal invalidDigest(String sha256) {
+        return Refusal.invalid("invalid-digest", "Invalid SHA-256 digest",
                 "sha256 must be 64 lower-case hex characters, got: " + sha256);
     }
 
-    private static ApiProblem tooLarge(String detail) {
-        return new ApiProblem(413, BlobRejectedException.TOO_LARGE, "Upload too large", detail);
+    private static Refusal tooLarge(String detail) {
+        return new Refusal(Refusal.Kind.TOO_LARGE, BlobRejectedException.TOO_LARGE, "Upload too large", detail);
     }
 
-    private static ApiProblem versionNotFound(String model, int version) {
-        return ApiProblem.notFound("version-not-found", "Version not found", "model " + model + " has no version " + version);
+    private static Refusal versionNotFound(String model, int version) {
+        return Refusal.notFound("version-not-found", "Version not found",
+                "model " + model + " has no version " + version);
     }
 
     private static long fileSize(Path file) {

@@ -17,10 +17,10 @@ public final class ModelNames {
         return name != null && VALID.matcher(name).matches() && !name.contains("..");
     }
 
-    /** Returns {@code name}, or throws a 400 problem naming the rule it breaks. */
+    /** Returns {@code name}, or refuses it ({@link Refusal.Kind#INVALID}) naming the rule it breaks. */
     public static String require(String name) {
         if (!isValid(name)) {
-            throw ApiProblem.badRequest("invalid-model-name", "Invalid model name",
+            throw Refusal.invalid("invalid-model-name", "Invalid model name",
                     "model name must match " + PATTERN + " and contain no '..', got: " + quote(name));
         }
         return name;

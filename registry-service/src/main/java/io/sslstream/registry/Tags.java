@@ -27,7 +27,7 @@ public final class Tags {
 
     public static String requireKey(String key) {
         if (!isValidKey(key)) {
-            throw ApiProblem.badRequest("invalid-tag", "Invalid tag",
+            throw Refusal.invalid("invalid-tag", "Invalid tag",
                     "tag key must match " + KEY_PATTERN + " and contain no '..', got: " + quote(key));
         }
         return key;
@@ -35,7 +35,7 @@ public final class Tags {
 
     public static String requireValue(String key, String value) {
         if (!isValidValue(value)) {
-            throw ApiProblem.badRequest("invalid-tag", "Invalid tag",
+            throw Refusal.invalid("invalid-tag", "Invalid tag",
                     "value of tag " + key + " must be at most " + MAX_VALUE_LENGTH
                             + " characters without control characters, got: " + quote(value));
         }
@@ -45,7 +45,7 @@ public final class Tags {
     /** Validates every entry of a version's tags. */
     public static Map<String, String> require(Map<String, String> tags) {
         if (tags.size() > MAX_TAGS) {
-            throw ApiProblem.badRequest("invalid-tag", "Invalid tag",
+            throw Refusal.invalid("invalid-tag", "Invalid tag",
                     "a version carries at most " + MAX_TAGS + " tags, got " + tags.size());
         }
         tags.forEach((k, v) -> requireValue(requireKey(k), v));

@@ -41,7 +41,7 @@ public record VersionSearch(String runId, String method, List<Tags.Filter> tags,
     }
 
     /**
-     * Parses and validates query parameters; every refusal is a 400 problem naming the parameter.
+     * Parses and validates query parameters; every refusal is {@link Refusal.Kind#INVALID} and names the parameter.
      *
      * @param order {@code created} (default), {@code step} or {@code metric:<protocol>}
      * @param dir   {@code desc} (default) or {@code asc}
@@ -93,7 +93,8 @@ public record VersionSearch(String runId, String method, List<Tags.Filter> tags,
         return s == null || s.isBlank() ? null : s;
     }
 
-    private static ApiProblem invalid(String type, String detail) {
-        return ApiProblem.badRequest(type, type.equals("invalid-paging") ? "Invalid paging" : "Invalid parameter", detail);
+    private static Refusal invalid(String type, String detail) {
+        String title = type.equals("invalid-paging") ? "Invalid paging" : "Invalid parameter";
+        return Refusal.invalid(type, title, detail);
     }
 }

@@ -1,5 +1,6 @@
 package io.sslstream.registry;
 
+import io.sslstream.registry.rest.RegistryProblemMappers;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -30,9 +31,11 @@ class ModelNamesTest {
     @Test
     void requireNamesTheRuleAndTheValue() {
         assertThatThrownBy(() -> ModelNames.require("Bad"))
-                .isInstanceOfSatisfying(ApiProblem.class, p -> {
-                    assertThat(p.status()).isEqualTo(400);
-                    assertThat(p.detail()).contains(ModelNames.PATTERN).contains("'Bad'");
+                .isInstanceOfSatisfying(Refusal.class, p -> {
+                    assertThat(p.kind()).isEqualTo(Refusal.Kind.INVALID);
+                    assertThat(RegistryProblemMappers.status(p.kind())).isEqualTo(400);
+                    assertThat(p.code()).isEqualTo("invalid-model-name");
+                    assertThat(p.getMessage()).contains(ModelNames.PATTERN).contains("'Bad'");
                 });
         assertThatThrownBy(() -> ModelNames.require(null)).hasMessageContaining("null");
     }

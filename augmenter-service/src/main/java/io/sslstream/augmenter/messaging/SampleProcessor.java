@@ -4,13 +4,14 @@ import io.micrometer.core.instrument.Timer;
 import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
-import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import io.sslstream.augmenter.AugmentedSample;
 import io.sslstream.augmenter.Augmenter;
+import io.sslstream.augmenter.AugmenterMetrics;
 import io.sslstream.augmenter.RejectedSampleException;
 import io.sslstream.augmenter.config.AugmenterConfig;
 import io.sslstream.contracts.Topics;
+import io.sslstream.service.messaging.DeadLetter;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -38,9 +39,12 @@ import java.util.function.Function;
  * acknowledged only when the broker has stored all its outputs ({@link AckFanIn}), so offsets are committed
  * behind the stored results and a crash re-reads, never loses, a sample.
  *
- * <p>Bad input is not an error here: it becomes a dead-letter record with reason and stage headers. Only
- * failures nobody expected (a bug, or the broker refusing a record) nack the input, and the channel's
- * {@code dead-letter-queue} failure strategy stores it in the same topic, with the same headers.
+ * <p>Every view-set record carries the raw sample's dataset in the {@link Topics#HEADER_DATASET} header, so that
+ * what is trained on it can say which data it came from.
+ *
+ * <p>Bad input is not an error here: it becomes a dead-letter record ({@link DeadLetter}: reason, stage, message
+ * and source headers). Only failures nobody expected (a bug, or the broker refusing a record) nack the input, and
+ * the channel's {@code dead-letter-queue} failure strategy stores it in the same topic, with the same headers.
  */
 @ApplicationScoped
 public class SampleProcessor {
@@ -49,20 +53,18 @@ public class SampleProcessor {
     public static final String INTERNAL_ERROR = "augment.internal-error";
     /** DLQ reason of an output the broker did not store. */
     public static final String PUBLISH_FAILED = "publish.failed";
-    /** Longest error message put in a header. */
-    static final int MAX_MESSAGE_CHARS = 1000;
 
     private final Augmenter augmenter;
-    private final StreamMetrics metrics;
+    private final AugmenterMetrics metrics;
     private final int workers;
     private final ExecutorService pool;
 
     @Inject
-    SampleProcessor(Augmenter augmenter, StreamMetrics metrics, AugmenterConfig config) {
+    SampleProcessor(Augmenter augmenter, AugmenterMetrics metrics, AugmenterConfig config) {
         this(augmenter, metrics, config.workers().orElse(Runtime.getRuntime().availableProcessors()));
     }
 
-    SampleProcessor(Augmenter augmenter, StreamMetrics metrics, int workers) {
+    SampleProcessor(Augmenter augmenter, AugmenterMetrics metrics, int workers) {
         this.augmenter = augmenter;
         this.metrics = metrics;
         this.workers = workers;
@@ -100,15 +102,14 @@ public class SampleProcessor {
         try {
             return viewSets(in, augmenter.augment(in.getPayload()));
         } catch (RejectedSampleException e) {
-            metrics.rejected(e.reason(), e.stage());
-            Log.debugf("Rejected %s: %s (%s)", source(in), e.reason(), e.getMessage());
+            metrics.deadLettered(e.reason(), e.stage());
+            Log.debugf("Rejected %s: %s (%s)", DeadLetter.source(in), e.reason(), e.getMessage());
             return List.of(deadLetter(in, e));
         } catch (RuntimeException e) {
-            RejectedSampleException bug = new RejectedSampleException(INTERNAL_ERROR, RejectedSampleException.STAGE_AUGMENT,
-                    e.toString(), e);
-            metrics.rejected(bug.reason(), bug.stage());
-            Log.errorf(e, "Cannot augment %s; it goes to %s through the failure strategy", source(in), Topics.SAMPLES_DLQ);
-            in.nack(e, Metadata.of(dlqMetadata(in, bug)));
+            DeadLetter bug = DeadLetter.of(INTERNAL_ERROR, RejectedSampleException.STAGE_AUGMENT, e.toString(), in);
+            metrics.deadLettered(bug.reason(), bug.stage());
+            Log.errorf(e, "Cannot augment %s; it goes to %s through the failure strategy", bug.source(), Topics.SAMPLES_DLQ);
+            in.nack(e, bug.nackMetadata());
             return List.of();
         } finally {
             metrics.stopTiming(timing);
@@ -117,10 +118,11 @@ public class SampleProcessor {
 
     private List<Message<byte[]>> viewSets(Message<byte[]> in, AugmentedSample sample) {
         AckFanIn fanIn = new AckFanIn(in, sample.outputs().size());
+        RecordHeader dataset = new RecordHeader(Topics.HEADER_DATASET, sample.dataset().getBytes(StandardCharsets.UTF_8));
         List<Message<byte[]>> out = new ArrayList<>(sample.outputs().size());
         for (AugmentedSample.Output o : sample.outputs()) {
             OutgoingKafkaRecordMetadata<String> md = OutgoingKafkaRecordMetadata.<String>builder()
-                    .withTopic(o.topic()).withKey(sample.sampleId()).build();
+                    .withTopic(o.topic()).withKey(sample.sampleId()).addHeaders(dataset).build();
             out.add(Message.of(o.viewSet(), Metadata.of(md),
                     () -> {
                         metrics.viewSetOut(o.recipe());
@@ -133,48 +135,17 @@ public class SampleProcessor {
 
     private Message<byte[]> deadLetter(Message<byte[]> in, RejectedSampleException e) {
         AckFanIn fanIn = new AckFanIn(in, 1);
-        return Message.of(in.getPayload(), Metadata.of(dlqMetadata(in, e)),
+        DeadLetter letter = DeadLetter.of(e.reason(), e.stage(), e.getMessage(), in);
+        return Message.of(in.getPayload(), Metadata.of(letter.metadata(Topics.SAMPLES_DLQ, DeadLetter.key(in))),
                 fanIn::ack,
                 failure -> fanIn.nack(failure, publishFailed(in, failure)));
     }
 
+    /** Counts the refused output; the input goes to the dead-letter topic through the failure strategy. */
     private Metadata publishFailed(Message<byte[]> in, Throwable failure) {
         metrics.producerError();
-        Log.warnf("The broker did not store a record of %s (%s); the input goes to %s", source(in), failure,
+        Log.warnf("The broker did not store a record of %s (%s); the input goes to %s", DeadLetter.source(in), failure,
                 Topics.SAMPLES_DLQ);
-        return Metadata.of(dlqMetadata(in, new RejectedSampleException(PUBLISH_FAILED,
-                RejectedSampleException.STAGE_PUBLISH, failure.toString(), failure)));
-    }
-
-    /** Key and value stay the original record's; the headers say why and where it was rejected. */
-    private static OutgoingKafkaRecordMetadata<String> dlqMetadata(Message<byte[]> in, RejectedSampleException e) {
-        String message = String.valueOf(e.getMessage());
-        if (message.length() > MAX_MESSAGE_CHARS) {
-            message = message.substring(0, MAX_MESSAGE_CHARS) + "...";
-        }
-        IncomingKafkaRecordMetadata<String, byte[]> source = incoming(in);
-        return OutgoingKafkaRecordMetadata.<String>builder()
-                .withTopic(Topics.SAMPLES_DLQ)
-                .withKey(source == null ? null : source.getKey())
-                .addHeaders(header(Topics.HEADER_DLQ_REASON, e.reason()),
-                        header(Topics.HEADER_DLQ_STAGE, e.stage()),
-                        header(Topics.HEADER_DLQ_MESSAGE, message),
-                        header(Topics.HEADER_DLQ_SOURCE, source(in)))
-                .build();
-    }
-
-    @SuppressWarnings("unchecked")
-    private static IncomingKafkaRecordMetadata<String, byte[]> incoming(Message<byte[]> in) {
-        return in.getMetadata(IncomingKafkaRecordMetadata.class).orElse(null);
-    }
-
-    /** {@code topic/partition/offset} of the input. */
-    private static String source(Message<byte[]> in) {
-        IncomingKafkaRecordMetadata<String, byte[]> md = incoming(in);
-        return md == null ? "unknown" : md.getTopic() + "/" + md.getPartition() + "/" + md.getOffset();
-    }
-
-    private static RecordHeader header(String name, String value) {
-        return new RecordHeader(name, value.getBytes(StandardCharsets.UTF_8));
+        return DeadLetter.of(PUBLISH_FAILED, RejectedSampleException.STAGE_PUBLISH, failure.toString(), in).nackMetadata();
     }
 }

@@ -1,12 +1,14 @@
 package io.sslstream.augmenter.rest;
 
 import io.quarkus.logging.Log;
+import io.sslstream.augmenter.AugmenterMetrics;
 import io.sslstream.augmenter.RejectedSampleException;
 import io.sslstream.augmenter.SampleDecoder;
 import io.sslstream.augmenter.config.AugmenterConfig;
 import io.sslstream.augmenter.messaging.SampleSender;
 import io.sslstream.contracts.Topics;
 import io.sslstream.contracts.codec.RawSample;
+import io.sslstream.service.rest.ProblemException;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
@@ -57,9 +59,9 @@ public class SampleResource {
     private final SampleDecoder decoder;
     private final SampleSender sender;
     private final AugmenterConfig.Ingest config;
-    private final IngestMetrics metrics;
+    private final AugmenterMetrics metrics;
 
-    SampleResource(SampleDecoder decoder, SampleSender sender, AugmenterConfig config, IngestMetrics metrics) {
+    SampleResource(SampleDecoder decoder, SampleSender sender, AugmenterConfig config, AugmenterMetrics metrics) {
         this.decoder = decoder;
         this.sender = sender;
         this.config = config.ingest();
@@ -93,7 +95,7 @@ public class SampleResource {
                            @QueryParam("id") String id, @QueryParam("dataset") String dataset, InputStream body) {
         String ds = dataset(dataset);
         if (height == null || width == null || channels == null) {
-            throw IngestProblem.badRequest("missing-shape", "Raw pixels need their shape",
+            throw ProblemException.badRequest("missing-shape", "Raw pixels need their shape",
                     "raw pixels need the height, width and channels query parameters; got height=" + height + ", width="
                             + width + ", channels=" + channels);
         }
@@ -104,12 +106,12 @@ public class SampleResource {
         }
         long expected = (long) height * width * channels;
         if (expected > config.maxBytes()) {
-            throw IngestProblem.tooLarge("payload-too-large", "Payload too large", height + "x" + width + "x" + channels
+            throw ProblemException.tooLarge("payload-too-large", "Payload too large", height + "x" + width + "x" + channels
                     + " pixels are " + expected + " bytes; the limit is " + config.maxBytes());
         }
         byte[] bytes = read(body, contentLength, config.maxBytes(), "the pixels");
         if (bytes.length != expected) {
-            throw IngestProblem.badRequest("shape-mismatch", "Pixels do not match their shape", "a " + height + "x" + width
+            throw ProblemException.badRequest("shape-mismatch", "Pixels do not match their shape", "a " + height + "x" + width
                     + "x" + channels + " image has " + expected + " bytes, the body has " + bytes.length);
         }
         String sampleId = id != null ? checkId(id) : ds + "/" + sha256(bytes, height + "x" + width + "x" + channels);
@@ -128,10 +130,10 @@ public class SampleResource {
     public Response batch(@RestForm(FileUpload.ALL) List<FileUpload> parts, @QueryParam("dataset") String dataset) {
         String ds = dataset(dataset);
         if (parts == null || parts.isEmpty()) {
-            throw IngestProblem.badRequest("empty-batch", "Empty batch", "the multipart body has no file part");
+            throw ProblemException.badRequest("empty-batch", "Empty batch", "the multipart body has no file part");
         }
         if (parts.size() > config.maxBatch()) {
-            throw IngestProblem.tooLarge("batch-too-large", "Batch too large", "the batch has " + parts.size()
+            throw ProblemException.tooLarge("batch-too-large", "Batch too large", "the batch has " + parts.size()
                     + " images; the limit is " + config.maxBatch());
         }
         List<RawSample> samples = new ArrayList<>(parts.size());
@@ -140,7 +142,7 @@ public class SampleResource {
             FileUpload part = parts.get(i);
             String name = "part " + (i + 1) + " ('" + part.name() + "'" + (part.fileName() == null ? "" : ", file '" + part.fileName() + "'") + ")";
             if (part.size() > config.maxBytes()) {
-                throw IngestProblem.tooLarge("payload-too-large", "Payload too large", name + " has " + part.size()
+                throw ProblemException.tooLarge("payload-too-large", "Payload too large", name + " has " + part.size()
                         + " bytes; the limit is " + config.maxBytes());
             }
             byte[] bytes;
@@ -153,7 +155,7 @@ public class SampleResource {
             String id = part.fileName() == null || part.fileName().isBlank() ? null : ds + "/" + part.fileName();
             RawSample s = encoded(id, ds, type, bytes, name);
             if (!ids.add(s.sampleId())) {
-                throw IngestProblem.badRequest("duplicate-id", "Duplicate sample id", name + " has the id '" + s.sampleId()
+                throw ProblemException.badRequest("duplicate-id", "Duplicate sample id", name + " has the id '" + s.sampleId()
                         + "' of an earlier part");
             }
             samples.add(s);
@@ -163,7 +165,7 @@ public class SampleResource {
 
     private RawSample encoded(String id, String dataset, String type, byte[] bytes, String what) {
         if (bytes.length == 0) {
-            throw IngestProblem.badRequest("empty-body", "Empty image", what + " has no bytes");
+            throw ProblemException.badRequest("empty-body", "Empty image", what + " has no bytes");
         }
         int[] hw;
         try {
@@ -180,23 +182,23 @@ public class SampleResource {
             sender.sendAll(samples, config.sendTimeout());
         } catch (RuntimeException e) {
             Log.warnf("Could not store %d posted samples in %s: %s", samples.size(), Topics.SAMPLES_RAW, e.toString());
-            throw new IngestProblem(503, "not-stored", "Samples not stored", "the broker did not store the "
+            throw new ProblemException(503, "not-stored", "Samples not stored", "the broker did not store the "
                     + samples.size() + " samples within " + config.sendTimeout().toSeconds() + " s (" + e
                     + "); send them again: ids are stable and the same sample always gives the same views");
         }
         for (RawSample s : samples) {
-            metrics.stored(s.isRawPixels() ? "pixels" : s.contentType().substring("image/".length()));
+            metrics.ingestStored(s.isRawPixels() ? "pixels" : s.contentType().substring("image/".length()));
         }
         return Response.accepted(new Accepted(samples.stream().map(RawSample::sampleId).toList(), Topics.SAMPLES_RAW)).build();
     }
 
     /** The decoder's reasons as HTTP answers: too large is 413, an unsupported type 415, anything else 400. */
-    private static IngestProblem fromRejection(RejectedSampleException e, String what) {
+    private static ProblemException fromRejection(RejectedSampleException e, String what) {
         String detail = what + ": " + e.getMessage();
         return switch (e.reason()) {
-            case SampleDecoder.TOO_LARGE -> IngestProblem.tooLarge("image-too-large", "Image too large", detail);
-            case SampleDecoder.UNSUPPORTED_CONTENT_TYPE -> IngestProblem.unsupported(detail);
-            default -> IngestProblem.badRequest(e.reason().replace("image.", "image-").replace('.', '-'),
+            case SampleDecoder.TOO_LARGE -> ProblemException.tooLarge("image-too-large", "Image too large", detail);
+            case SampleDecoder.UNSUPPORTED_CONTENT_TYPE -> ProblemException.unsupportedMediaType(detail);
+            default -> ProblemException.badRequest(e.reason().replace("image.", "image-").replace('.', '-'),
                     "Not a readable image", detail);
         };
     }
@@ -211,10 +213,10 @@ public class SampleResource {
             if (sniffed != null) {
                 return sniffed;
             }
-            throw IngestProblem.unsupported(name + " is " + (type.isEmpty() ? "untyped" : type)
+            throw ProblemException.unsupportedMediaType(name + " is " + (type.isEmpty() ? "untyped" : type)
                     + " and its bytes are neither PNG nor JPEG");
         }
-        throw IngestProblem.unsupported(name + " is " + type + "; batch parts are image/png or image/jpeg");
+        throw ProblemException.unsupportedMediaType(name + " is " + type + "; batch parts are image/png or image/jpeg");
     }
 
     private static String baseType(String contentType) {
@@ -228,7 +230,7 @@ public class SampleResource {
     private String dataset(String dataset) {
         String ds = dataset == null ? config.dataset() : dataset;
         if (!DATASET.matcher(ds).matches()) {
-            throw IngestProblem.badRequest("bad-dataset", "Bad dataset name", "dataset '" + ds + "' must match " + DATASET);
+            throw ProblemException.badRequest("bad-dataset", "Bad dataset name", "dataset '" + ds + "' must match " + DATASET);
         }
         return ds;
     }
@@ -236,7 +238,7 @@ public class SampleResource {
     private static String checkId(String id) {
         int bytes = id.getBytes(StandardCharsets.UTF_8).length;
         if (id.isBlank() || bytes > MAX_ID_BYTES || id.chars().anyMatch(Character::isISOControl)) {
-            throw IngestProblem.badRequest("bad-id", "Bad sample id", "a sample id has 1 to " + MAX_ID_BYTES
+            throw ProblemException.badRequest("bad-id", "Bad sample id", "a sample id has 1 to " + MAX_ID_BYTES
                     + " UTF-8 bytes and no control characters; got " + bytes + " bytes");
         }
         return id;
@@ -245,18 +247,18 @@ public class SampleResource {
     /** Reads at most {@code limit} bytes; 413 before reading when the declared length is already too large. */
     private static byte[] read(InputStream body, Long declared, int limit, String what) {
         if (declared != null && declared > limit) {
-            throw IngestProblem.tooLarge("payload-too-large", "Payload too large", what + " has " + declared
+            throw ProblemException.tooLarge("payload-too-large", "Payload too large", what + " has " + declared
                     + " bytes; the limit is " + limit);
         }
         try {
             byte[] bytes = body.readNBytes(limit + 1);
             if (bytes.length > limit) {
-                throw IngestProblem.tooLarge("payload-too-large", "Payload too large", what + " has more than " + limit
+                throw ProblemException.tooLarge("payload-too-large", "Payload too large", what + " has more than " + limit
                         + " bytes, the limit");
             }
             return bytes;
         } catch (IOException e) {
-            throw IngestProblem.badRequest("unreadable-body", "Unreadable body", "the request body could not be read: "
+            throw ProblemException.badRequest("unreadable-body", "Unreadable body", "the request body could not be read: "
                     + e.getMessage());
         }
     }

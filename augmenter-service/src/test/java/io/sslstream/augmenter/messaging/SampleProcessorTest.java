@@ -4,12 +4,14 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import io.sslstream.augmenter.Augmenter;
+import io.sslstream.augmenter.AugmenterMetrics;
 import io.sslstream.augmenter.SampleDecoder;
 import io.sslstream.augmenter.TestSamples;
 import io.sslstream.augmenter.augment.Image;
 import io.sslstream.augmenter.augment.Recipe;
 import io.sslstream.augmenter.augment.Recipes;
 import io.sslstream.contracts.Topics;
+import io.sslstream.contracts.codec.RawSample;
 import io.sslstream.contracts.codec.ViewSet;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
@@ -50,14 +52,27 @@ class SampleProcessorTest {
         assertThat(md.getTopic()).isEqualTo("ssl.views.simclr");
         assertThat(md.getKey()).isEqualTo("fashion-mnist/train/4");
         assertThat(ViewSet.decode(out.get(0).getPayload()).sampleId()).isEqualTo("fashion-mnist/train/4");
+        assertThat(header(md, Topics.HEADER_DATASET)).isEqualTo("fashion-mnist");
         assertThat(inputAcks).hasValue(0);
 
         out.get(0).ack();
 
         assertThat(inputAcks).hasValue(1);
-        assertThat(registry.get(StreamMetrics.VIEWS_OUT).tag("recipe", "simclr").counter().count()).isEqualTo(1.0);
-        assertThat(registry.get(StreamMetrics.SAMPLES_IN).counter().count()).isEqualTo(1.0);
-        assertThat(registry.get(StreamMetrics.AUGMENT_TIME).timer().count()).isEqualTo(1);
+        assertThat(registry.get(AugmenterMetrics.VIEWS_OUT).tag("recipe", "simclr").counter().count()).isEqualTo(1.0);
+        assertThat(registry.get(AugmenterMetrics.SAMPLES_IN).counter().count()).isEqualTo(1.0);
+        assertThat(registry.get(AugmenterMetrics.AUGMENT_TIME).timer().count()).isEqualTo(1);
+    }
+
+    @Test
+    void everyViewSetRecordCarriesTheDatasetOfItsRawSample() {
+        processor.stop();
+        processor = processor(Recipes.simclrV1(), Recipes.maeV1());
+        byte[] raw = RawSample.pixels("shop/shoe-7", "shop", "http:/api/v1/samples", 28, 28, 1, new byte[784]).encode();
+
+        List<Message<byte[]>> out = processor.handle(incoming("shop/shoe-7", raw));
+
+        assertThat(out).extracting(m -> outgoing(m).getTopic()).containsExactly("ssl.views.simclr", "ssl.views.mae");
+        assertThat(out).allSatisfy(m -> assertThat(header(outgoing(m), Topics.HEADER_DATASET)).isEqualTo("shop"));
     }
 
     @Test
@@ -75,7 +90,7 @@ class SampleProcessorTest {
         assertThat(header(md, Topics.HEADER_DLQ_STAGE)).isEqualTo("augmenter.decode");
         assertThat(header(md, Topics.HEADER_DLQ_MESSAGE)).contains("magic");
         assertThat(header(md, Topics.HEADER_DLQ_SOURCE)).isEqualTo("ssl.samples.raw/3/42");
-        assertThat(registry.get(StreamMetrics.DLQ).tags("reason", "decode.bad-magic", "stage", "augmenter.decode").counter().count())
+        assertThat(registry.get(AugmenterMetrics.DLQ).tags("reason", "decode.bad-magic", "stage", "augmenter.decode").counter().count())
                 .isEqualTo(1.0);
 
         out.get(0).ack();
@@ -94,7 +109,7 @@ class SampleProcessorTest {
             assertThat(header(md, Topics.HEADER_DLQ_REASON)).isEqualTo(SampleProcessor.PUBLISH_FAILED);
             assertThat(header(md, Topics.HEADER_DLQ_STAGE)).isEqualTo("augmenter.publish");
         });
-        assertThat(registry.get(StreamMetrics.PRODUCER_ERRORS).counter().count()).isEqualTo(1.0);
+        assertThat(registry.get(AugmenterMetrics.PRODUCER_ERRORS).counter().count()).isEqualTo(1.0);
     }
 
     @Test
@@ -130,9 +145,9 @@ class SampleProcessorTest {
                         .isEqualTo(SampleProcessor.INTERNAL_ERROR));
     }
 
-    private SampleProcessor processor(Recipe recipe) {
-        Augmenter augmenter = new Augmenter(new SampleDecoder(1 << 20), List.of(recipe), 0);
-        return new SampleProcessor(augmenter, new StreamMetrics(registry), 1);
+    private SampleProcessor processor(Recipe... recipes) {
+        Augmenter augmenter = new Augmenter(new SampleDecoder(1 << 20), List.of(recipes), 0);
+        return new SampleProcessor(augmenter, new AugmenterMetrics(registry), 1);
     }
 
     private Message<byte[]> incoming(String key, byte[] value) {

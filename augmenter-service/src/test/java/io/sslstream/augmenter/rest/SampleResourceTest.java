@@ -12,12 +12,14 @@ import io.sslstream.contracts.codec.ViewSet;
 import io.sslstream.contracts.data.FashionMnist;
 import io.sslstream.contracts.data.IdxFile;
 import io.sslstream.kafka.KafkaTestResource;
+import io.sslstream.service.rest.Problem;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.awt.image.BufferedImage;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -43,6 +45,8 @@ import static org.hamcrest.Matchers.startsWith;
 class SampleResourceTest {
 
     static final String PATH = "/api/v1/samples";
+    /** The augmenter's problem types (ssl.service.name). */
+    static final String TYPE_PREFIX = "urn:sslstream:augmenter:problem:";
     static IdxFile images;
 
     /** Each test run posts under its own dataset, so that its samples are told apart from any earlier run's. */
@@ -102,6 +106,9 @@ class SampleResourceTest {
         List<ConsumerRecord<String, byte[]>> views = out.get(Topics.views("simclr"));
         assertThat(new HashSet<>(views.stream().map(ConsumerRecord::key).toList())).containsExactlyInAnyOrderElementsOf(ids);
         for (ConsumerRecord<String, byte[]> r : views) {
+            // provenance: the view record names the dataset its sample was posted under
+            assertThat(new String(r.headers().lastHeader(Topics.HEADER_DATASET).value(), StandardCharsets.UTF_8))
+                    .as(r.key()).isEqualTo(dataset);
             View v = ViewSet.decode(r.value()).views().get(0);
             boolean isRgb = r.key().equals(ids.get(2));
             assertThat(new int[] {v.height(), v.width(), v.channels()}).as(r.key())
@@ -162,10 +169,25 @@ class SampleResourceTest {
         assertThat(metric("ssl_augmenter_ingest_rejected_total", "reason=\"duplicate-id\"")).isGreaterThanOrEqualTo(1);
     }
 
+    @Test
+    void unknownPathsAndUnexpectedErrorsAreProblemsToo() {
+        given().get("/api/v1/nothing-here").then().statusCode(404)
+                .contentType(startsWith(Problem.MEDIA_TYPE))
+                .body("type", equalTo("about:blank"))
+                .body("title", equalTo("Not Found"))
+                .body("status", equalTo(404))
+                .body("instance", equalTo("/api/v1/nothing-here"));
+        given().get(FailingResource.PATH).then().statusCode(500)
+                .contentType(startsWith(Problem.MEDIA_TYPE))
+                .body("type", equalTo(TYPE_PREFIX + "internal-error"))
+                .body("detail", org.hamcrest.Matchers.matchesPattern(
+                        "the augmenter failed \\(IllegalStateException\\); error id [0-9a-f-]{36}"));
+    }
+
     static ValidatableResponse problem(io.restassured.response.Response r, int status, String type) {
         return r.then().statusCode(status)
                 .contentType(startsWith(Problem.MEDIA_TYPE))
-                .body("type", equalTo(Problem.TYPE_PREFIX + type))
+                .body("type", equalTo(TYPE_PREFIX + type))
                 .body("status", equalTo(status))
                 .body("title", org.hamcrest.Matchers.notNullValue())
                 .body("detail", org.hamcrest.Matchers.notNullValue())

@@ -143,16 +143,10 @@ public class OutboxRelay {
                 Log.warnf("Outbox event %d to %s (key %s) not acknowledged, attempt %d, will retry: %s",
                         event.id(), event.topic(), event.key(), event.attempts() + 1, error);
             }
-            jdbc.read("record an outbox failure", c -> {
-                outbox.markFailed(c, event.id(), error);
-                return null;
-            });
+            jdbc.write("record an outbox failure", c -> outbox.markFailed(c, event.id(), error));
             return false;
         }
-        jdbc.read("mark an outbox event sent", c -> {
-            outbox.markSent(c, event.id(), Instant.now());
-            return null;
-        });
+        jdbc.write("mark an outbox event sent", c -> outbox.markSent(c, event.id(), Instant.now()));
         metrics.eventPublished();
         Log.debugf("Published outbox event %d to %s (key %s)", event.id(), event.topic(), event.key());
         return true;

@@ -1,6 +1,6 @@
 package io.sslstream.registry.rest;
 
-import io.sslstream.registry.ApiProblem;
+import io.sslstream.service.rest.ProblemException;
 import jakarta.ws.rs.core.CacheControl;
 import jakarta.ws.rs.core.EntityTag;
 import jakarta.ws.rs.core.HttpHeaders;
@@ -70,7 +70,7 @@ final class Downloads {
     /**
      * The first and last byte (inclusive) a Range header asks for, clipped to the file.
      *
-     * @throws ApiProblem 416 when it is malformed, has several ranges, or none of it is in the file
+     * @throws ProblemException 416 when it is malformed, has several ranges, or none of it is in the file
      */
     static long[] parse(String header, long size) {
         Matcher m = RANGE.matcher(header.trim());
@@ -113,8 +113,8 @@ final class Downloads {
         return "'" + (s.length() > 100 ? s.substring(0, 100) + "..." : s) + "'";
     }
 
-    private static ApiProblem rangeNotSatisfiable(long size, String detail) {
-        return new ApiProblem(416, "range-not-satisfiable", "Range not satisfiable", detail)
+    private static ProblemException rangeNotSatisfiable(long size, String detail) {
+        return new ProblemException(416, "range-not-satisfiable", "Range not satisfiable", detail)
                 .withHeader("Content-Range", "bytes */" + size);
     }
 }

@@ -4,12 +4,12 @@ import io.sslstream.contracts.events.EvaluationCompleted;
 import io.sslstream.contracts.registry.CreateVersionRequest;
 import io.sslstream.contracts.registry.ModelVersion;
 import io.sslstream.contracts.registry.Page;
-import io.sslstream.registry.ApiProblem;
 import io.sslstream.registry.CheckpointRegistry;
 import io.sslstream.registry.ModelSummary;
 import io.sslstream.registry.VersionSearch;
 import io.sslstream.registry.config.RegistryConfig;
 import io.sslstream.registry.security.Scopes;
+import io.sslstream.service.rest.ProblemException;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
@@ -123,7 +123,8 @@ public class ModelResource {
     public ModelVersion setTag(@PathParam("name") String name, @PathParam("version") String version,
                                @PathParam("key") String key, TagValue body) {
         if (body == null || body.value() == null) {
-            throw ApiProblem.badRequest("missing-body", "Missing request body", "the body must be {\"value\": \"...\"}");
+            throw ProblemException.badRequest("missing-body", "Missing request body",
+                    "the body must be {\"value\": \"...\"}");
         }
         return registry.setTag(name, Params.version(version), key, body.value());
     }

@@ -1,6 +1,6 @@
 package io.sslstream.registry.rest;
 
-import io.sslstream.registry.ApiProblem;
+import io.sslstream.service.rest.ProblemException;
 
 /**
  * Parses numeric path and query parameters: JAX-RS would answer a non-number with a bare 404, the API answers
@@ -18,14 +18,15 @@ final class Params {
         try {
             return Integer.parseInt(value);
         } catch (NumberFormatException e) {
-            throw ApiProblem.badRequest("invalid-parameter", "Invalid parameter", name + " must be an integer, got: " + value);
+            throw ProblemException.badRequest("invalid-parameter", "Invalid parameter",
+                    name + " must be an integer, got: " + value);
         }
     }
 
     static int version(String value) {
         int v = integer("version", value, 0);
         if (v < 1) {
-            throw ApiProblem.badRequest("invalid-parameter", "Invalid parameter",
+            throw ProblemException.badRequest("invalid-parameter", "Invalid parameter",
                     "version must be an integer >= 1, got: " + value);
         }
         return v;

@@ -50,8 +50,30 @@ public class Jdbc {
         T run(Connection connection) throws SQLException;
     }
 
-    /** Runs {@code work} on an auto-commit connection (each statement is its own transaction). */
+    /** A write of one statement (or of statements each fine on its own) on one connection. */
+    @FunctionalInterface
+    public interface Write {
+        void run(Connection connection) throws SQLException;
+    }
+
+    /** Runs the queries of {@code work} on an auto-commit connection (each statement is its own transaction). */
     public <T> T read(String what, Work<T> work) {
+        return autoCommit(what, work);
+    }
+
+    /**
+     * Runs {@code work} on an auto-commit connection: each statement commits by itself. For a write that is one
+     * statement (e.g. marking an outbox row sent); writes that must succeed or fail together use
+     * {@link #inTransaction}.
+     */
+    public void write(String what, Write work) {
+        autoCommit(what, c -> {
+            work.run(c);
+            return null;
+        });
+    }
+
+    private <T> T autoCommit(String what, Work<T> work) {
         try (Connection c = dataSource.getConnection()) {
             return work.run(c);
         } catch (SQLException e) {

@@ -26,6 +26,7 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.endsWith;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.matchesPattern;
 
 @QuarkusTest
 @QuarkusTestResource(value = KafkaTestResource.class, restrictToAnnotatedClass = false)
@@ -199,6 +200,21 @@ public class VersionApiTest {
                 .then().statusCode(404)
                 .contentType("application/problem+json")
                 .body("status", equalTo(404));
+    }
+
+    @Test
+    void unexpectedErrorIsA500ProblemWithAnErrorId() {
+        given().when().get(FailingResource.PATH)
+                .then().statusCode(500)
+                .contentType("application/problem+json")
+                .body("type", equalTo("urn:sslstream:registry:problem:internal-error"))
+                .body("title", equalTo("Internal error"))
+                .body("detail", matchesPattern("the registry failed \\(IllegalStateException\\); error id [0-9a-f-]{36}"))
+                .body("instance", equalTo(FailingResource.PATH));
+        given().when().get("/api/v1/nothing-here")
+                .then().statusCode(404)
+                .body("type", equalTo("about:blank"))
+                .body("title", equalTo("Not Found"));
     }
 
     @Test

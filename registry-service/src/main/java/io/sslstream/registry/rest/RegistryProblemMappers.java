@@ -3,14 +3,15 @@ package io.sslstream.registry.rest;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
-import io.quarkus.logging.Log;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
 import io.quarkus.security.UnauthorizedException;
 import io.quarkus.security.identity.SecurityIdentity;
-import io.sslstream.registry.ApiProblem;
+import io.sslstream.registry.Refusal;
 import io.sslstream.registry.RegistryMetrics;
 import io.sslstream.registry.security.BearerTokenMechanism;
+import io.sslstream.service.rest.ProblemMappers;
+import io.sslstream.service.rest.Problems;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.container.ResourceInfo;
@@ -22,31 +23,47 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 import java.lang.reflect.Method;
 import java.util.Arrays;
 import java.util.TreeSet;
-import java.util.UUID;
 import java.util.stream.Collectors;
 
-/** Every error the API returns is a problem+json document; these mappers are the only place that builds one. */
-public class ProblemMappers {
+/**
+ * What the registry adds to service-kit's {@link ProblemMappers}: the one place where its domain refusals
+ * ({@link Refusal}) become HTTP statuses, malformed JSON bodies, and the 401 and 403 of bearer tokens. The
+ * documents themselves come from {@link Problems}.
+ */
+public class RegistryProblemMappers {
 
+    private final Problems problems;
     private final RegistryMetrics metrics;
     private final SecurityIdentity identity;
 
-    public ProblemMappers(RegistryMetrics metrics, SecurityIdentity identity) {
+    public RegistryProblemMappers(Problems problems, RegistryMetrics metrics, SecurityIdentity identity) {
+        this.problems = problems;
         this.metrics = metrics;
         this.identity = identity;
     }
 
+    /** A refusal of the registry: its code is the problem type, its kind the status. */
     @ServerExceptionMapper
-    public Response apiProblem(ApiProblem e, UriInfo uri) {
-        Response.ResponseBuilder r = Response.fromResponse(problem(e.status(), e.type(), e.title(), e.detail(), uri));
-        e.headers().forEach(r::header);
-        return r.build();
+    public Response refused(Refusal e, UriInfo uri) {
+        return problems.response(status(e.kind()), e.code(), e.title(), e.getMessage(), uri);
+    }
+
+    /** The HTTP status of each kind of refusal. */
+    public static int status(Refusal.Kind kind) {
+        return switch (kind) {
+            case INVALID -> 400;
+            case NOT_FOUND -> 404;
+            case CONFLICT -> 409;
+            case TOO_LARGE -> 413;
+            case UNACCEPTABLE -> 422;
+            case BUSY -> 503;
+        };
     }
 
     /** A body that is not JSON, or JSON that does not fit the expected record. */
     @ServerExceptionMapper
     public Response malformedJson(JsonProcessingException e, UriInfo uri) {
-        return problem(400, "malformed-json", "Malformed JSON body", describe(e), uri);
+        return problems.response(400, "malformed-json", "Malformed JSON body", describe(e), uri);
     }
 
     /** Declared for its exact type: Quarkus has a built-in mapper for it that answers plain JSON. */
@@ -55,23 +72,23 @@ public class ProblemMappers {
         return malformedJson(e, uri);
     }
 
-    /** Errors raised by the framework (unknown path, wrong method or media type, unreadable body...). */
+    /**
+     * Replaces the shared mapper (default priority), for one case: the framework wraps a JSON parse error of a
+     * request body in a 400 {@code WebApplicationException}, and that is a malformed body here too.
+     */
     @ServerExceptionMapper
     public Response webApplication(WebApplicationException e, UriInfo uri) {
         if (e.getCause() instanceof JsonProcessingException json) {
             return malformedJson(json, uri);
         }
-        int status = e.getResponse().getStatus();
-        Response.StatusType info = Response.Status.fromStatusCode(status);
-        String title = info == null ? "HTTP " + status : info.getReasonPhrase();
-        return problem(status, null, title, e.getMessage(), uri);
+        return problems.framework(e, uri);
     }
 
     /** A bearer token that is malformed or unknown. */
     @ServerExceptionMapper
     public Response authenticationFailed(AuthenticationFailedException e, UriInfo uri) {
         metrics.authDenied("invalid-token");
-        return challenge(problem(401, "invalid-token", "Invalid token",
+        return challenge(problems.response(401, "invalid-token", "Invalid token",
                 "the bearer token is not one this registry knows (or the Authorization header is not a bearer token)", uri),
                 ", error=\"invalid_token\"");
     }
@@ -80,7 +97,7 @@ public class ProblemMappers {
     @ServerExceptionMapper
     public Response unauthorized(UnauthorizedException e, UriInfo uri, ResourceInfo resource) {
         metrics.authDenied("missing-token");
-        return challenge(problem(401, "missing-token", "Token required",
+        return challenge(problems.response(401, "missing-token", "Token required",
                 "this request needs a bearer token with scope " + required(resource) + " (Authorization: Bearer <token>)", uri), "");
     }
 
@@ -88,26 +105,9 @@ public class ProblemMappers {
     @ServerExceptionMapper
     public Response forbidden(ForbiddenException e, UriInfo uri, ResourceInfo resource) {
         metrics.authDenied("missing-scope");
-        return problem(403, "missing-scope", "Scope missing",
+        return problems.response(403, "missing-scope", "Scope missing",
                 "token '" + identity.getPrincipal().getName() + "' has scopes " + new TreeSet<>(identity.getRoles())
                         + " but this request needs scope " + required(resource), uri);
-    }
-
-    /** Anything else is a bug or an outage: log it with an id the client can quote. */
-    @ServerExceptionMapper
-    public Response unexpected(Exception e, UriInfo uri) {
-        String id = UUID.randomUUID().toString();
-        Log.errorf(e, "Unexpected error %s on %s", id, uri.getPath());
-        return problem(500, "internal-error", "Internal error",
-                "the registry failed (" + e.getClass().getSimpleName() + "); error id " + id, uri);
-    }
-
-    private static Response problem(int status, String type, String title, String detail, UriInfo uri) {
-        String typeUri = type == null ? "about:blank" : Problem.TYPE_PREFIX + type;
-        return Response.status(status)
-                .type(Problem.MEDIA_TYPE)
-                .entity(new Problem(typeUri, title, status, detail, uri.getPath()))
-                .build();
     }
 
     private static Response challenge(Response problem, String error) {
