@@ -30,12 +30,19 @@ public final class KafkaProcess implements AutoCloseable {
 
     private static final int ATTEMPTS = 3;
 
-    private final Process process;
+    private volatile Process process;
+    private volatile boolean stopped;
     private final int port;
+    private final Path properties;
+    private final Path logFile;
+    private final int heapMb;
 
-    private KafkaProcess(Process process, int port) {
+    private KafkaProcess(Process process, int port, Path properties, Path logFile, int heapMb) {
         this.process = process;
         this.port = port;
+        this.properties = properties;
+        this.logFile = logFile;
+        this.heapMb = heapMb;
     }
 
     /**
@@ -56,7 +63,7 @@ public final class KafkaProcess implements AutoCloseable {
                 formatIfNeeded(dataDir, props, logFile);
                 Process p = java(List.of("-Xmx" + heapMb + "m", "kafka.Kafka", props.toString()), logFile);
                 if (waitForPort(p, port, Duration.ofSeconds(60))) {
-                    return new KafkaProcess(p, port);
+                    return new KafkaProcess(p, port, props, logFile, heapMb);
                 }
                 p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
                 last = new IOException("broker exited with code " + p.exitValue() + " before listening on " + port + "; see " + logFile);
@@ -78,12 +85,61 @@ public final class KafkaProcess implements AutoCloseable {
         return process.pid();
     }
 
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
+    /** True once {@link #stop()} was called: the broker is meant to be down. */
+    public boolean isStopped() {
+        return stopped;
+    }
+
+    /** SIGKILL: a crash, for fault tests. */
+    public void kill() {
+        process.destroyForcibly();
+    }
+
+    /** The exit code of a broker that has exited, else null. */
+    public Integer exitCode() {
+        Process p = process;
+        return p.isAlive() ? null : p.exitValue();
+    }
+
+    /**
+     * Starts the broker again after it exited, on the same data and the same ports (clients keep their bootstrap
+     * address), as a supervisor restarts a crashed pod. Returns once it listens.
+     *
+     * @throws IllegalStateException if it is still running, or does not listen within 60 s
+     */
+    public void relaunch() {
+        if (stopped) {
+            throw new IllegalStateException("the broker was stopped; it is not relaunched");
+        }
+        if (process.isAlive()) {
+            throw new IllegalStateException("the broker is still running (pid " + process.pid() + ")");
+        }
+        try {
+            Process p = java(List.of("-Xmx" + heapMb + "m", "kafka.Kafka", properties.toString()), logFile);
+            process = p;
+            if (!waitForPort(p, port, Duration.ofSeconds(60))) {
+                throw new IllegalStateException("restarted broker does not listen on " + port + "; see " + logFile);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot restart the Kafka broker", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while restarting Kafka", e);
+        }
+    }
+
     /**
      * SIGTERM, wait up to 30 s for the clean shutdown, then kill.
      *
      * @return true if the broker exited by itself after SIGTERM (a clean shutdown)
      */
     public boolean stop() {
+        stopped = true;
+        Process process = this.process;
         if (!process.isAlive()) {
             return true;
         }

@@ -36,4 +36,25 @@ class KafkaProcessTest {
             again.stop();
         }
     }
+
+    @Test
+    void aKilledBrokerRelaunchesOnItsPortsWithItsRecords(@TempDir Path dir) throws Exception {
+        KafkaProcess kafka = KafkaProcess.start(dir.resolve("kafka"), dir.resolve("logs/kafka.log"), 1, 256);
+        try {
+            String bootstrap = kafka.bootstrapServers();
+            assertThat(RoundTrip.produceAndConsume(bootstrap, "t.kill", List.of("a"))).containsExactly("a");
+            long pid = kafka.pid();
+            ProcessHandle.of(pid).orElseThrow().destroyForcibly(); // SIGKILL: no clean shutdown
+            ProcessHandle.of(pid).orElseThrow().onExit().get();
+            assertThat(kafka.isAlive()).isFalse();
+            assertThat(kafka.exitCode()).isEqualTo(137);
+
+            kafka.relaunch();
+            assertThat(kafka.pid()).isNotEqualTo(pid);
+            assertThat(kafka.bootstrapServers()).as("clients keep their address").isEqualTo(bootstrap);
+            assertThat(RoundTrip.produceAndConsume(bootstrap, "t.kill", List.of("b"), 2)).containsExactlyInAnyOrder("a", "b");
+        } finally {
+            kafka.stop();
+        }
+    }
 }

@@ -33,7 +33,8 @@ import java.util.stream.Collectors;
 /**
  * The whole platform on one machine: a real Kafka broker (KRaft, its own JVM) and the four services, each
  * in its own JVM with its log in one folder. Used by {@code sslctl stack} and by the end-to-end test, so the
- * path a user runs is the path CI tests.
+ * path a user runs is the path CI tests. Once everything is ready a {@link Supervisor} restarts any process that
+ * dies (or fails its liveness check), as Kubernetes would, until {@link #close()} stops them all.
  */
 public final class LocalStack implements AutoCloseable {
 
@@ -60,10 +61,16 @@ public final class LocalStack implements AutoCloseable {
     private KafkaProcess kafka;
     private final Map<String, ServiceProcess> services = new LinkedHashMap<>();
     private RegistryClient registry;
+    private final Supervisor supervisor;
 
     public LocalStack(Options options, PrintStream out) {
+        this(options, out, Supervisor.Policy.local());
+    }
+
+    public LocalStack(Options options, PrintStream out, Supervisor.Policy restarts) {
         this.options = options;
         this.out = out;
+        this.supervisor = new Supervisor(restarts, out);
     }
 
     /** Starts the broker, creates the topics, starts the services and waits until each is ready. */
@@ -105,6 +112,42 @@ public final class LocalStack implements AutoCloseable {
             s.awaitReady(Duration.ofMinutes(3));
             out.printf("%-10s ready on http://localhost:%d  log %s%n", s.name(), s.port(), s.log());
         }
+        supervisor.watch(new BrokerChild(kafka));
+        services.values().forEach(supervisor::watch);
+        supervisor.start();
+    }
+
+    /** The broker as the supervisor sees it. */
+    private record BrokerChild(KafkaProcess kafka) implements Supervisor.Child {
+        @Override
+        public String name() {
+            return "kafka";
+        }
+
+        @Override
+        public boolean isAlive() {
+            return kafka.isAlive();
+        }
+
+        @Override
+        public Integer exitCode() {
+            return kafka.exitCode();
+        }
+
+        @Override
+        public boolean isStopped() {
+            return kafka.isStopped();
+        }
+
+        @Override
+        public void relaunch() {
+            kafka.relaunch();
+        }
+
+        @Override
+        public void kill() {
+            kafka.kill();
+        }
     }
 
     private void start(String name, int port, List<String> jvm, Map<String, String> props, Map<String, String> env) {
@@ -138,6 +181,21 @@ public final class LocalStack implements AutoCloseable {
 
     public ServiceProcess service(String name) {
         return services.get(name);
+    }
+
+    /** The broker (its pid, for fault tests that kill it). */
+    public KafkaProcess kafka() {
+        return kafka;
+    }
+
+    /** Restarts so far and pending ones, for a status line; empty while nothing was restarted. */
+    public String restartSummary() {
+        return supervisor.summary();
+    }
+
+    /** Restarts so far per process ({@code kafka}, {@code registry}, {@code augmenter}, {@code trainer}, {@code eval}). */
+    public Map<String, Integer> restarts() {
+        return supervisor.restarts();
     }
 
     public Path logs() {
@@ -205,9 +263,13 @@ public final class LocalStack implements AutoCloseable {
         }
     }
 
-    /** Stops everything: producers and consumers first, the registry, then the broker. */
+    /**
+     * Stops everything, whatever was restarted on the way: the supervisor first (nothing is restarted any more),
+     * producers and consumers, the registry, then the broker.
+     */
     @Override
     public void close() {
+        supervisor.close();
         for (String name : List.of("trainer", "augmenter", "eval", "registry")) {
             ServiceProcess s = services.get(name);
             if (s != null) {

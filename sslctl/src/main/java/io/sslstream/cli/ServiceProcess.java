@@ -19,22 +19,27 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * One service of the local stack: its Quarkus runnable jar in a JVM of its own, configured with system
- * properties, output to a log file, ready when {@code /q/health/ready} answers 200.
+ * properties, output to a log file, ready when {@code /q/health/ready} answers 200. It can be
+ * {@link #relaunch() relaunched} with the same command, port and environment after it died, as Kubernetes restarts
+ * a pod; the log file is appended to.
  */
-public final class ServiceProcess {
+public final class ServiceProcess implements Supervisor.Child {
 
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     private final String name;
     private final int port;
     private final Path log;
-    private final Process process;
+    private final ProcessBuilder launch;
+    private volatile Process process;
+    private volatile boolean stopped;
 
-    private ServiceProcess(String name, int port, Path log, Process process) {
+    private ServiceProcess(String name, int port, Path log, ProcessBuilder launch) throws IOException {
         this.name = name;
         this.port = port;
         this.log = log;
-        this.process = process;
+        this.launch = launch;
+        this.process = launch.start();
     }
 
     /**
@@ -74,7 +79,7 @@ public final class ServiceProcess {
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
             pb.environment().putAll(env);
-            return new ServiceProcess(name, port, log, pb.start());
+            return new ServiceProcess(name, port, log, pb);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start " + name, e);
         }
@@ -85,6 +90,7 @@ public final class ServiceProcess {
         long deadline = System.nanoTime() + timeout.toNanos();
         HttpRequest ready = HttpRequest.newBuilder(url("/q/health/ready")).timeout(Duration.ofSeconds(2)).build();
         while (System.nanoTime() < deadline) {
+            Process process = this.process;
             if (!process.isAlive()) {
                 throw new IllegalStateException(name + " exited with code " + process.exitValue() + " during start-up; end of " + log + ":\n" + tail(30));
             }
@@ -100,10 +106,28 @@ public final class ServiceProcess {
         throw new IllegalStateException(name + " not ready after " + timeout.toSeconds() + " s; end of " + log + ":\n" + tail(30));
     }
 
+    /** {@code /q/health/live}: true on 200, false on any other answer or none (a hung process fails it too). */
+    @Override
+    public Boolean live() {
+        if (!process.isAlive()) {
+            return false;
+        }
+        try {
+            HttpRequest live = HttpRequest.newBuilder(url("/q/health/live")).timeout(Duration.ofSeconds(2)).build();
+            return HTTP.send(live, HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+    }
+
     public URI url(String path) {
         return URI.create("http://localhost:" + port + path);
     }
 
+    @Override
     public String name() {
         return name;
     }
@@ -121,12 +145,54 @@ public final class ServiceProcess {
         return process.pid();
     }
 
+    @Override
     public boolean isAlive() {
         return process.isAlive();
     }
 
-    /** SIGTERM (Quarkus shuts down gracefully), then SIGKILL after {@code grace}. */
-    public void stop(Duration grace) {
+    /** The exit code of a process that has exited (128 + signal when a signal ended it), else null. */
+    @Override
+    public Integer exitCode() {
+        Process p = process;
+        return p.isAlive() ? null : p.exitValue();
+    }
+
+    /** True once {@link #stop} was called: the process is meant to be down, a supervisor leaves it so. */
+    @Override
+    public boolean isStopped() {
+        return stopped;
+    }
+
+    /**
+     * Starts the service again with the same command, port and environment, appending to the same log.
+     *
+     * @throws IllegalStateException if it is still running or was stopped on purpose
+     */
+    @Override
+    public synchronized void relaunch() {
+        if (stopped) {
+            throw new IllegalStateException(name + " was stopped; it is not relaunched");
+        }
+        if (process.isAlive()) {
+            throw new IllegalStateException(name + " is still running (pid " + process.pid() + ")");
+        }
+        try {
+            process = launch.start();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot restart " + name, e);
+        }
+    }
+
+    /** SIGKILL, no shutdown hooks: a crash as a fault test wants it (a supervisor then restarts the service). */
+    @Override
+    public void kill() {
+        process.destroyForcibly();
+    }
+
+    /** SIGTERM (Quarkus shuts down gracefully), then SIGKILL after {@code grace}. Not relaunched afterwards. */
+    public synchronized void stop(Duration grace) {
+        stopped = true;
+        Process process = this.process;
         if (!process.isAlive()) {
             return;
         }

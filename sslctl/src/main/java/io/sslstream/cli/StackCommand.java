@@ -175,13 +175,16 @@ final class StackCommand implements Callable<Integer> {
             versions = List.of();
         }
         long evaluated = versions.stream().filter(v -> !v.evaluations().isEmpty()).count();
+        String restarts = stack.restartSummary();
+        restarts = restarts.isEmpty() ? "" : " | " + restarts;
         if (t == null) {
-            return String.format(Locale.ROOT, "[%s] trainer not answering | versions %d, evaluated %d", elapsed, versions.size(), evaluated);
+            return String.format(Locale.ROOT, "[%s] trainer not answering | versions %d, evaluated %d%s", elapsed, versions.size(),
+                    evaluated, restarts);
         }
-        return String.format(Locale.ROOT, "[%s] trainer %s step %d loss %s | step %.0f ms, data wait %.0f ms | %,d samples | versions %d, evaluated %d",
+        return String.format(Locale.ROOT, "[%s] trainer %s step %d loss %s | step %.0f ms, data wait %.0f ms | %,d samples | versions %d, evaluated %d%s",
                 elapsed, t.path("state").asText(), t.path("step").asLong(),
                 t.path("loss").isNumber() ? String.format(Locale.ROOT, "%.3f", t.path("loss").asDouble()) : "-",
                 t.path("medianStepMs").asDouble(), t.path("medianDataWaitMs").asDouble(), t.path("samplesSeen").asLong(),
-                versions.size(), evaluated);
+                versions.size(), evaluated, restarts);
     }
 }
