@@ -22,7 +22,7 @@ import java.util.concurrent.Callable;
 /**
  * {@code ./bench trainer}: milliseconds per SimCLR training step at batch 256 (two views each), ours (the trainer's
  * {@code Learner} on DJL) next to the PyTorch peer on the same model and batch in the same run: the small CNN against
- * {@code ../shared/bench/simclr_fmnist.py}, the ResNet-18 against {@code benchmarks/peer/resnet_step.py}.
+ * {@code benchmarks/peer/simclr_fmnist.py}, the ResNet-18 against {@code benchmarks/peer/resnet_step.py}.
  * {@code ./bench trainer --rss} instead trains 1,000 steps and samples the process's resident memory every 50 steps.
  */
 @Command(name = "trainer", mixinStandardHelpOptions = true,
@@ -110,9 +110,9 @@ public class TrainerBenchmark implements Callable<Integer> {
                         + " (views from the augmenter's `simclr` recipe; the step includes turning the uint8 views into the input "
                         + "tensor), the peer is Debian's PyTorch on the same model, loss and optimizer (Adam lr 1e-3, NT-Xent 0.5, "
                         + "projection 128-64), run one after the other in the same process tree with the same glibc malloc tunables "
-                        + "and the same thread count. Small CNN peer: `../shared/bench/simclr_fmnist.py --skip-eval` "
+                        + "and the same thread count. Small CNN peer: `benchmarks/peer/simclr_fmnist.py --skip-eval` "
                         + "(`median_step_ms_excl_data`); ResNet-18 peer: `benchmarks/peer/resnet_step.py` (small-image stem, synthetic "
-                        + "views). Goal: ours at most 0.8x the peer's time. Allocator (../shared/KNOWN-GOOD.md): "
+                        + "views). Goal: ours at most 0.8x the peer's time. Allocator (`libtorch.env`, docs/operations.md): "
                         + "`MALLOC_MMAP_MAX_=" + System.getenv().getOrDefault("MALLOC_MMAP_MAX_", "unset") + " MALLOC_TRIM_THRESHOLD_="
                         + System.getenv().getOrDefault("MALLOC_TRIM_THRESHOLD_", "unset") + " MALLOC_TOP_PAD_="
                         + System.getenv().getOrDefault("MALLOC_TOP_PAD_", "unset") + " MALLOC_ARENA_MAX="
@@ -129,7 +129,7 @@ public class TrainerBenchmark implements Callable<Integer> {
     }
 
     private JsonNode smallCnnPeer(Path repo, Path dataDir, int n) throws Exception {
-        Path script = Peer.dir(repo).resolve("simclr_fmnist.py");
+        Path script = Peer.script(repo, "simclr_fmnist.py");
         List<JsonNode> out = Peer.run(script, List.of("--data", dataDir.toString(), "--budget-s", Long.toString(peerBudget.toSeconds()),
                 "--skip-eval", "--aug-bench-n", "0", "--batch", Integer.toString(batch), "--threads", Integer.toString(n),
                 "--warmup-steps", Integer.toString(warmup)), peerBudget.plusMinutes(10));
@@ -137,7 +137,7 @@ public class TrainerBenchmark implements Callable<Integer> {
     }
 
     private JsonNode resnetPeer(Path repo, String model, int n, int timed) throws Exception {
-        Path script = repo.resolve("benchmarks/peer/resnet_step.py");
+        Path script = Peer.script(repo, "resnet_step.py");
         List<JsonNode> out = Peer.run(script, List.of("--model", model, "--batch", Integer.toString(batch), "--steps", Integer.toString(timed),
                 "--warmup", Integer.toString(Math.min(warmup, 2)), "--threads", Integer.toString(n)), Duration.ofHours(3));
         return last(out, "train_timing");
