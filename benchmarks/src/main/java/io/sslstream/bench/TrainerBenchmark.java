@@ -29,6 +29,10 @@ import java.util.concurrent.Callable;
         description = "Training step time, ours vs the PyTorch peer (or, with --rss, resident memory over a long run).")
 public class TrainerBenchmark implements Callable<Integer> {
 
+    /** Defaults the report's command line leaves out. */
+    static final String DEFAULT_WARMUP = "3";
+    static final String DEFAULT_PEER_BUDGET = "60s";
+
     @Option(names = "--models", split = ",", description = "encoders to time (default: ${DEFAULT-VALUE})", defaultValue = "small-cnn,resnet18")
     List<String> models;
 
@@ -41,13 +45,13 @@ public class TrainerBenchmark implements Callable<Integer> {
     @Option(names = "--resnet-steps", description = "timed steps of the ResNet-18, ours and the peer's (default: ${DEFAULT-VALUE})", defaultValue = "5")
     int resnetSteps;
 
-    @Option(names = "--warmup", description = "untimed steps first (default: ${DEFAULT-VALUE})", defaultValue = "3")
+    @Option(names = "--warmup", description = "untimed steps first (default: ${DEFAULT-VALUE})", defaultValue = DEFAULT_WARMUP)
     int warmup;
 
     @Option(names = "--threads", description = "intra-op threads, ours and the peer's; 0 = all cores (default: ${DEFAULT-VALUE})", defaultValue = "0")
     int threads;
 
-    @Option(names = "--peer-budget", description = "wall-clock budget of the small-CNN peer's loop (default: ${DEFAULT-VALUE})", defaultValue = "60s")
+    @Option(names = "--peer-budget", description = "wall-clock budget of the small-CNN peer's loop (default: ${DEFAULT-VALUE})", defaultValue = DEFAULT_PEER_BUDGET)
     Duration peerBudget;
 
     @Option(names = "--no-peer", description = "time ours only")
@@ -103,7 +107,11 @@ public class TrainerBenchmark implements Callable<Integer> {
                     Double.isNaN(peerMs) ? "-" : Report.ratio(ours.medianMs() / peerMs)));
         }
         String command = "./bench trainer --models " + String.join(",", models) + " --batch " + batch + " --steps " + steps
-                + " --resnet-steps " + resnetSteps + (threads > 0 ? " --threads " + threads : "") + (noPeer ? " --no-peer" : "");
+                + " --resnet-steps " + resnetSteps
+                + (warmup != Integer.parseInt(DEFAULT_WARMUP) ? " --warmup " + warmup : "")
+                + (threads > 0 ? " --threads " + threads : "")
+                + (noPeer ? " --no-peer" : "")
+                + (!noPeer && !peerBudget.equals(Main.duration(DEFAULT_PEER_BUDGET)) ? " --peer-budget " + peerBudget.toSeconds() + "s" : "");
         Report r = new Report("Trainer: step time vs PyTorch", command)
                 .paragraph("One SimCLR training step of " + batch + " images (" + 2 * batch + " views of 28x28) on the CPU: ours is the "
                         + "trainer's `Learner` on DJL " + ai.djl.engine.Engine.getDjlVersion() + " / libtorch " + io.sslstream.model.Engines.pytorch().getVersion()
