@@ -31,7 +31,7 @@ import java.util.concurrent.Callable;
 
 /**
  * {@code ./bench augment}: views per second per core of our augmentation against torchvision's
- * ({@code ../shared/bench/augment_bench.py}, run in the same run) on the peer's three cases and its per-op breakdown;
+ * ({@code benchmarks/peer/augment_bench.py}, run in the same run) on the peer's three cases and its per-op breakdown;
  * then each recipe through the whole augmenter (record decoding, recipe, view set encoding), and what views cost in
  * Kafka against their raw pixel bytes, before and after compression.
  *
@@ -108,7 +108,7 @@ public class AugmentBenchmark implements Callable<Integer> {
         }
         // trials interleave the cases, and the peer's runs come between our trials, so that a burst of load on a
         // shared machine does not hit one case, or one side, only
-        Path script = Peer.dir(Repo.root()).resolve("augment_bench.py");
+        Path script = Peer.script(Repo.root(), "augment_bench.py");
         Map<String, List<Double>> peer = new LinkedHashMap<>();
         String peerEnv = "";
         int peerDone = 0;
@@ -123,11 +123,11 @@ public class AugmentBenchmark implements Callable<Integer> {
             // spread the peer's runs over our trials: after trials 1, 1 + k, 1 + 2k, ...
             int every = Math.max(1, trials / Math.max(1, peerRuns));
             if (peerDone < peerRuns && t % every == 0) {
-                peerEnv = runPeer(script, peer, ++peerDone);
+                peerEnv = runPeer(script, fashion.dir(), peer, ++peerDone);
             }
         }
         while (peerDone < peerRuns) {
-            peerEnv = runPeer(script, peer, ++peerDone);
+            peerEnv = runPeer(script, fashion.dir(), peer, ++peerDone);
         }
 
         // 2. recipes through the whole augmenter
@@ -208,10 +208,13 @@ public class AugmentBenchmark implements Callable<Integer> {
         return 0;
     }
 
-    /** One run of the torchvision peer; adds its rates to {@code peer} and returns its environment line. */
-    private String runPeer(Path script, Map<String, List<Double>> peer, int run) throws Exception {
+    /**
+     * One run of the torchvision peer on the Fashion-MNIST folder ours read; adds its rates to {@code peer} and returns
+     * its environment line.
+     */
+    private String runPeer(Path script, Path fashionDir, Map<String, List<Double>> peer, int run) throws Exception {
         System.out.printf("peer run %d/%d: %s%n", run, peerRuns, script);
-        List<JsonNode> lines = Peer.run(script, List.of("--data", data.toString(), "--n28", Integer.toString(peerN28),
+        List<JsonNode> lines = Peer.run(script, List.of("--data", fashionDir.toString(), "--n28", Integer.toString(peerN28),
                 "--n96", Integer.toString(peerN96), "--n-ops", Integer.toString(peerNOps)), Duration.ofMinutes(60));
         String env = "";
         for (JsonNode l : lines) {
@@ -366,8 +369,8 @@ public class AugmentBenchmark implements Callable<Integer> {
         return v == Math.rint(v) ? Long.toString((long) v) : Double.toString(v);
     }
 
-    /** The 28x28 images: the first 20,000 of Fashion-MNIST's training set, as the peer reads them. */
-    record Fashion(Image[] images, String source) {
+    /** The 28x28 images: the first 20,000 of Fashion-MNIST's training set, as the peer reads them, and their folder. */
+    record Fashion(Image[] images, String source, Path dir) {
     }
 
     static Fashion fashion(Path dir) throws IOException {
@@ -382,6 +385,6 @@ public class AugmentBenchmark implements Callable<Integer> {
         for (int i = 0; i < images.length; i++) {
             images[i] = new Image(28, 28, 1, idx.item(i));
         }
-        return new Fashion(images, source);
+        return new Fashion(images, source, d);
     }
 }

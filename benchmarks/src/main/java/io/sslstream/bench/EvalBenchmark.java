@@ -38,7 +38,7 @@ import java.util.concurrent.Callable;
  * of the small CNN are created in the registry one after the other: the first evaluation also computes the two
  * baselines (once per dataset and architecture), the second is the steady state the 60 s goal is about. Time per
  * stage comes from the evaluator's own stage timers. The second version's features, exported by the evaluator, go to
- * {@code ../shared/bench/probe_features.py} in the same run: our accuracies against PyTorch's on the same numbers.
+ * {@code benchmarks/peer/probe_features.py} in the same run: our accuracies against PyTorch's on the same numbers.
  * Then, with the services stopped, the evaluator's knobs are measured in this process (input layout and batch size
  * of feature extraction, float32 and float64 probes, shared kNN pass).
  */
@@ -176,7 +176,7 @@ public class EvalBenchmark implements Callable<Integer> {
     /** {@code probe_features.py} on the exported features: protocol to its JSON line. */
     private Map<String, JsonNode> peer(Path repo, Path features) throws Exception {
         System.out.println("running the PyTorch probe on the exported features (" + features + ")...");
-        List<JsonNode> lines = Peer.run(Peer.dir(repo).resolve("probe_features.py"), List.of(
+        List<JsonNode> lines = Peer.run(Peer.script(repo, "probe_features.py"), List.of(
                 "--train-x", features.resolve("train_x.npy").toString(), "--train-y", features.resolve("train_y.npy").toString(),
                 "--test-x", features.resolve("test_x.npy").toString(), "--test-y", features.resolve("test_y.npy").toString(),
                 "--threads", Integer.toString(threads)), Duration.ofHours(1));
@@ -246,7 +246,7 @@ public class EvalBenchmark implements Callable<Integer> {
                 cmp.add(List.of(p, Report.pct(ours), Report.pct(theirs), String.format(Locale.ROOT, "%+.2f", diff), seconds));
             }
             r.paragraph(String.format(Locale.ROOT, "Our protocols against an independent fit on the same features: the evaluator exported "
-                            + "v2's features (`ssl.eval.features-export-dir`) and `../shared/bench/probe_features.py` (Debian's PyTorch, "
+                            + "v2's features (`ssl.eval.features-export-dir`) and `benchmarks/peer/probe_features.py` (Debian's PyTorch, "
                             + "full-batch L-BFGS with strong Wolfe line search, wd 1e-4, 300 iterations; the same kNN) ran on them in "
                             + "this run, %d threads. Agreement within %.1f points: **%s**.", threads, AGREEMENT_POINTS,
                     agree ? "yes" : "no"))

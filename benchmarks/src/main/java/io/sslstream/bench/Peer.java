@@ -15,8 +15,10 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A PyTorch peer script from {@code ../shared/bench/}, run with Debian's interpreter ({@code /usr/bin/python3},
- * which has {@code python3-torch}): its JSON lines are the peer's numbers.
+ * A PyTorch peer script from the repository's {@code benchmarks/peer/}, run with Debian's interpreter
+ * ({@code /usr/bin/python3}, which has {@code python3-torch} and {@code python3-torchvision}): its JSON lines are the
+ * peer's numbers. The child inherits this process's environment, so the peer runs with the glibc malloc settings
+ * {@code ./bench} exported from {@code libtorch.env}.
  */
 public final class Peer {
 
@@ -25,10 +27,12 @@ public final class Peer {
     private Peer() {
     }
 
-    /** The peer folder: {@code ../shared/bench} next to the repository, or {@code -Dsslstream.peer-dir}. */
-    public static Path dir(Path repo) {
-        String override = System.getProperty("sslstream.peer-dir");
-        return override != null ? Path.of(override) : repo.resolve("../shared/bench").normalize();
+    /** Where the peers live, relative to the repository root. */
+    public static final String DIR = "benchmarks/peer";
+
+    /** The peer script {@code name} of the repository at {@code repo}, e.g. {@code simclr_fmnist.py}. */
+    public static Path script(Path repo, String name) {
+        return repo.resolve(DIR).resolve(name);
     }
 
     /** Runs {@code script} with {@code args}; returns every stdout line that is a JSON object, echoing the rest. */
@@ -37,7 +41,7 @@ public final class Peer {
             throw new IOException(PYTHON + " not found: install Debian's python3-torch python3-torchvision for the peer");
         }
         if (!Files.isRegularFile(script)) {
-            throw new IOException("peer script " + script + " not found (set -Dsslstream.peer-dir)");
+            throw new IOException("peer script " + script + " not found (the peers are in " + DIR + "/ of the repository)");
         }
         List<String> cmd = new ArrayList<>(List.of(PYTHON.toString(), script.toString()));
         cmd.addAll(args);

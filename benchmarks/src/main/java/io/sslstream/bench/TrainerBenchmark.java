@@ -22,12 +22,16 @@ import java.util.concurrent.Callable;
 /**
  * {@code ./bench trainer}: milliseconds per SimCLR training step at batch 256 (two views each), ours (the trainer's
  * {@code Learner} on DJL) next to the PyTorch peer on the same model and batch in the same run: the small CNN against
- * {@code ../shared/bench/simclr_fmnist.py}, the ResNet-18 against {@code benchmarks/peer/resnet_step.py}.
+ * {@code benchmarks/peer/simclr_fmnist.py}, the ResNet-18 against {@code benchmarks/peer/resnet_step.py}.
  * {@code ./bench trainer --rss} instead trains 1,000 steps and samples the process's resident memory every 50 steps.
  */
 @Command(name = "trainer", mixinStandardHelpOptions = true,
         description = "Training step time, ours vs the PyTorch peer (or, with --rss, resident memory over a long run).")
 public class TrainerBenchmark implements Callable<Integer> {
+
+    /** Defaults the report's command line leaves out. */
+    static final String DEFAULT_WARMUP = "3";
+    static final String DEFAULT_PEER_BUDGET = "60s";
 
     @Option(names = "--models", split = ",", description = "encoders to time (default: ${DEFAULT-VALUE})", defaultValue = "small-cnn,resnet18")
     List<String> models;
@@ -41,13 +45,13 @@ public class TrainerBenchmark implements Callable<Integer> {
     @Option(names = "--resnet-steps", description = "timed steps of the ResNet-18, ours and the peer's (default: ${DEFAULT-VALUE})", defaultValue = "5")
     int resnetSteps;
 
-    @Option(names = "--warmup", description = "untimed steps first (default: ${DEFAULT-VALUE})", defaultValue = "3")
+    @Option(names = "--warmup", description = "untimed steps first (default: ${DEFAULT-VALUE})", defaultValue = DEFAULT_WARMUP)
     int warmup;
 
     @Option(names = "--threads", description = "intra-op threads, ours and the peer's; 0 = all cores (default: ${DEFAULT-VALUE})", defaultValue = "0")
     int threads;
 
-    @Option(names = "--peer-budget", description = "wall-clock budget of the small-CNN peer's loop (default: ${DEFAULT-VALUE})", defaultValue = "60s")
+    @Option(names = "--peer-budget", description = "wall-clock budget of the small-CNN peer's loop (default: ${DEFAULT-VALUE})", defaultValue = DEFAULT_PEER_BUDGET)
     Duration peerBudget;
 
     @Option(names = "--no-peer", description = "time ours only")
@@ -103,16 +107,20 @@ public class TrainerBenchmark implements Callable<Integer> {
                     Double.isNaN(peerMs) ? "-" : Report.ratio(ours.medianMs() / peerMs)));
         }
         String command = "./bench trainer --models " + String.join(",", models) + " --batch " + batch + " --steps " + steps
-                + " --resnet-steps " + resnetSteps + (threads > 0 ? " --threads " + threads : "") + (noPeer ? " --no-peer" : "");
+                + " --resnet-steps " + resnetSteps
+                + (warmup != Integer.parseInt(DEFAULT_WARMUP) ? " --warmup " + warmup : "")
+                + (threads > 0 ? " --threads " + threads : "")
+                + (noPeer ? " --no-peer" : "")
+                + (!noPeer && !peerBudget.equals(Main.duration(DEFAULT_PEER_BUDGET)) ? " --peer-budget " + peerBudget.toSeconds() + "s" : "");
         Report r = new Report("Trainer: step time vs PyTorch", command)
                 .paragraph("One SimCLR training step of " + batch + " images (" + 2 * batch + " views of 28x28) on the CPU: ours is the "
                         + "trainer's `Learner` on DJL " + ai.djl.engine.Engine.getDjlVersion() + " / libtorch " + io.sslstream.model.Engines.pytorch().getVersion()
                         + " (views from the augmenter's `simclr` recipe; the step includes turning the uint8 views into the input "
                         + "tensor), the peer is Debian's PyTorch on the same model, loss and optimizer (Adam lr 1e-3, NT-Xent 0.5, "
                         + "projection 128-64), run one after the other in the same process tree with the same glibc malloc tunables "
-                        + "and the same thread count. Small CNN peer: `../shared/bench/simclr_fmnist.py --skip-eval` "
+                        + "and the same thread count. Small CNN peer: `benchmarks/peer/simclr_fmnist.py --skip-eval` "
                         + "(`median_step_ms_excl_data`); ResNet-18 peer: `benchmarks/peer/resnet_step.py` (small-image stem, synthetic "
-                        + "views). Goal: ours at most 0.8x the peer's time. Allocator (../shared/KNOWN-GOOD.md): "
+                        + "views). Goal: ours at most 0.8x the peer's time. Allocator (`libtorch.env`, docs/operations.md): "
                         + "`MALLOC_MMAP_MAX_=" + System.getenv().getOrDefault("MALLOC_MMAP_MAX_", "unset") + " MALLOC_TRIM_THRESHOLD_="
                         + System.getenv().getOrDefault("MALLOC_TRIM_THRESHOLD_", "unset") + " MALLOC_TOP_PAD_="
                         + System.getenv().getOrDefault("MALLOC_TOP_PAD_", "unset") + " MALLOC_ARENA_MAX="
@@ -129,7 +137,7 @@ public class TrainerBenchmark implements Callable<Integer> {
     }
 
     private JsonNode smallCnnPeer(Path repo, Path dataDir, int n) throws Exception {
-        Path script = Peer.dir(repo).resolve("simclr_fmnist.py");
+        Path script = Peer.script(repo, "simclr_fmnist.py");
         List<JsonNode> out = Peer.run(script, List.of("--data", dataDir.toString(), "--budget-s", Long.toString(peerBudget.toSeconds()),
                 "--skip-eval", "--aug-bench-n", "0", "--batch", Integer.toString(batch), "--threads", Integer.toString(n),
                 "--warmup-steps", Integer.toString(warmup)), peerBudget.plusMinutes(10));
@@ -137,7 +145,7 @@ public class TrainerBenchmark implements Callable<Integer> {
     }
 
     private JsonNode resnetPeer(Path repo, String model, int n, int timed) throws Exception {
-        Path script = repo.resolve("benchmarks/peer/resnet_step.py");
+        Path script = Peer.script(repo, "resnet_step.py");
         List<JsonNode> out = Peer.run(script, List.of("--model", model, "--batch", Integer.toString(batch), "--steps", Integer.toString(timed),
                 "--warmup", Integer.toString(Math.min(warmup, 2)), "--threads", Integer.toString(n)), Duration.ofHours(3));
         return last(out, "train_timing");

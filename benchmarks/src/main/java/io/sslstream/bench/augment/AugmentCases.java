@@ -15,7 +15,7 @@ import java.util.List;
 import java.util.SplittableRandom;
 
 /**
- * The three cases of torchvision's peer ({@code ../shared/bench/augment_bench.py}) with the same ops and
+ * The three cases of torchvision's peer ({@code benchmarks/peer/augment_bench.py}) with the same ops and
  * probabilities, and the same per-op breakdown, on our ops: one view per call, each with its own random parameters
  * drawn from one generator, as a torchvision {@code Dataset} applies its transform.
  *
