@@ -44,7 +44,6 @@ public class ViewQueue {
         List<Item> batch = new ArrayList<>(n);
         while (batch.size() < n) {
             if (!running.getAsBoolean()) {
-                queue.drainTo(batch, 0);
                 return null;
             }
             Item first = queue.poll(200, TimeUnit.MILLISECONDS);
