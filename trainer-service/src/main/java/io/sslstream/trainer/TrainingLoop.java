@@ -1,9 +1,5 @@
 package io.sslstream.trainer;
 
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Tags;
-import io.micrometer.core.instrument.Timer;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -16,7 +12,6 @@ import io.sslstream.trainer.config.TrainerConfig;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import jakarta.inject.Inject;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -49,18 +44,12 @@ public class TrainingLoop {
     /** Steps kept for the median step and data-wait times. */
     private static final int TIME_WINDOW = 100;
 
-    @Inject
-    TrainerConfig config;
-    @Inject
-    RunSettings settings;
-    @Inject
-    ViewQueue queue;
-    @Inject
-    CheckpointUploader uploader;
-    @Inject
-    ResumeService resume;
-    @Inject
-    MeterRegistry meters;
+    private final TrainerConfig config;
+    private final RunSettings settings;
+    private final ViewQueue queue;
+    private final CheckpointUploader uploader;
+    private final ResumeService resume;
+    private final TrainerMetrics metrics;
 
     private volatile boolean running;
     private volatile String state = "starting";
@@ -84,6 +73,16 @@ public class TrainingLoop {
     private final Map<String, Long> offsets = new TreeMap<>();
     private volatile double lastLoss = Double.NaN;
     private volatile double learningRate = Double.NaN;
+
+    TrainingLoop(TrainerConfig config, RunSettings settings, ViewQueue queue, CheckpointUploader uploader, ResumeService resume,
+                 TrainerMetrics metrics) {
+        this.config = config;
+        this.settings = settings;
+        this.queue = queue;
+        this.uploader = uploader;
+        this.resume = resume;
+        this.metrics = metrics;
+    }
 
     void start(@Observes StartupEvent e) {
         running = true;
@@ -110,15 +109,7 @@ public class TrainingLoop {
     }
 
     private void run() {
-        Tags tags = Tags.of("method", settings.method().method(), "run", settings.runId());
-        Timer stepTimer = Timer.builder("ssl.trainer.step.time").tags(tags).publishPercentiles(0.5, 0.95).register(meters);
-        Timer waitTimer = Timer.builder("ssl.trainer.data.wait").tags(tags).publishPercentiles(0.5, 0.95).register(meters);
-        Counter steps = Counter.builder("ssl.trainer.steps").tags(tags).register(meters);
-        Counter samples = Counter.builder("ssl.trainer.samples.seen").tags(tags).register(meters);
-        meters.gauge("ssl.trainer.loss", tags, this, t -> t.lastLoss);
-        meters.gauge("ssl.trainer.learning.rate", tags, this, t -> t.learningRate);
-        meters.gauge("ssl.trainer.run.step", tags, this, t -> t.step);
-        meters.gauge("ssl.trainer.run.samples.seen", tags, this, t -> t.samplesSeen);
+        metrics.progress(() -> lastLoss, () -> learningRate, () -> step, () -> samplesSeen);
 
         int batchSize = settings.learner().batchSize();
         try {
@@ -135,7 +126,7 @@ public class TrainingLoop {
                         settings.runId(), settings.method().method(), settings.encoder(), learner.device(), batchSize,
                         settings.learner().optimizer().name(), learningRate, intraOpThreads, Threads.interOp(),
                         Topics.views(settings.recipe()));
-                train(learner, stepTimer, waitTimer, steps, samples);
+                train(learner);
                 if (config.checkpoint().onShutdown() && step > lastCheckpointStep) {
                     checkpoint(learner);
                 }
@@ -153,7 +144,7 @@ public class TrainingLoop {
         publishStatus();
     }
 
-    private void train(Learner learner, Timer stepTimer, Timer waitTimer, Counter steps, Counter samples) throws InterruptedException {
+    private void train(Learner learner) throws InterruptedException {
         int batchSize = settings.learner().batchSize();
         long lastLog = System.nanoTime();
         try (BatchFeed feed = config.prefetch() ? BatchFeed.prefetching(queue, learner, batchSize, this::isRunning)
@@ -175,10 +166,7 @@ public class TrainingLoop {
                 }
                 record(batch, loss, t1 - t0, t2 - t1);
                 learningRate = learner.learningRate();
-                stepTimer.record(t2 - t1, TimeUnit.NANOSECONDS);
-                waitTimer.record(t1 - t0, TimeUnit.NANOSECONDS);
-                steps.increment();
-                samples.increment(batch.size());
+                metrics.step(t1 - t0, t2 - t1, batch.size());
                 publishStatus();
                 if (step % config.logEverySteps() == 0) {
                     double secs = (t2 - lastLog) / 1e9;
@@ -237,12 +225,12 @@ public class TrainingLoop {
     }
 
     private CheckpointManifest manifest(Learner learner) {
-        Map<String, Double> metrics = new LinkedHashMap<>();
+        Map<String, Double> values = new LinkedHashMap<>();
         double recent = processSteps > 0 ? mean(recentLosses, processSteps) : resumedLoss != null ? resumedLoss : Double.NaN;
-        metrics.put(CheckpointManifest.Metrics.LOSS, recent);
-        metrics.put(CheckpointManifest.Metrics.INITIAL_LOSS, runInitialLoss != null ? runInitialLoss
+        values.put(CheckpointManifest.Metrics.LOSS, recent);
+        values.put(CheckpointManifest.Metrics.INITIAL_LOSS, runInitialLoss != null ? runInitialLoss
                 : mean(firstLosses, Math.min(processSteps, LOSS_WINDOW)));
-        metrics.put("learning_rate", learner.learningRate());
+        values.put("learning_rate", learner.learningRate());
         Map<String, String> provenance = new LinkedHashMap<>(Engines.provenance(learner.device()));
         provenance.put(CheckpointManifest.Provenance.HOST, hostname());
         provenance.put(CheckpointManifest.Provenance.TRAINED_AT, Instant.now().toString());
@@ -252,7 +240,7 @@ public class TrainingLoop {
         }
         return new CheckpointManifest(CheckpointManifest.FORMAT_VERSION, settings.modelName(), settings.runId(),
                 settings.method().method(), settings.method().architecture(), settings.method().input(), step, samplesSeen,
-                settings.learner().seed(), settings.configHash(), settings.hyperparameters(), metrics, new TreeMap<>(offsets),
+                settings.learner().seed(), settings.configHash(), settings.hyperparameters(), values, new TreeMap<>(offsets),
                 provenance);
     }
 

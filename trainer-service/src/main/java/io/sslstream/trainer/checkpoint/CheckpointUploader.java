@@ -1,7 +1,5 @@
 package io.sslstream.trainer.checkpoint;
 
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -12,10 +10,10 @@ import io.sslstream.contracts.registry.RegistryClient;
 import io.sslstream.contracts.registry.RegistryException;
 import io.sslstream.contracts.registry.Sha256;
 import io.sslstream.model.checkpoint.CheckpointArchive;
+import io.sslstream.trainer.TrainerMetrics;
 import io.sslstream.trainer.config.TrainerConfig;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import jakarta.inject.Inject;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -24,7 +22,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.Comparator;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -43,11 +40,8 @@ public class CheckpointUploader {
     static final String SUFFIX = ".ckpt.zip";
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
 
-    @Inject
-    TrainerConfig config;
-    @Inject
-    MeterRegistry meters;
-
+    private final TrainerConfig config;
+    private final TrainerMetrics metrics;
     private RegistryClient registry;
     private Path spool;
     private Thread thread;
@@ -55,19 +49,18 @@ public class CheckpointUploader {
     private final Object signal = new Object();
     private final AtomicLong published = new AtomicLong();
     private final AtomicInteger lastVersion = new AtomicInteger();
-    private Counter publishedCounter;
-    private Counter failedCounter;
+
+    CheckpointUploader(TrainerConfig config, TrainerMetrics metrics) {
+        this.config = config;
+        this.metrics = metrics;
+    }
 
     void start(@Observes StartupEvent e) throws IOException {
         spool = config.checkpoint().spoolDir();
         Files.createDirectories(spool);
         registry = new RegistryClient(config.checkpoint().registryUrl(), config.checkpoint().registryToken().orElse(null),
                 Duration.ofMinutes(10));
-        publishedCounter = Counter.builder("ssl.trainer.checkpoints.published").tag("run", config.runId())
-                .tag("method", config.method()).register(meters);
-        failedCounter = Counter.builder("ssl.trainer.checkpoints.upload.failures").tag("run", config.runId()).register(meters);
-        meters.gauge("ssl.trainer.checkpoints.pending", List.of(io.micrometer.core.instrument.Tag.of("run", config.runId())),
-                this, CheckpointUploader::pending);
+        metrics.checkpointsPending(this::pending);
         running = true;
         thread = new Thread(this::run, "checkpoint-uploader");
         thread.setDaemon(true);
@@ -144,7 +137,7 @@ public class CheckpointUploader {
                 upload(next);
                 backoff = Duration.ofSeconds(1);
             } catch (RegistryException ex) {
-                failedCounter.increment();
+                metrics.checkpointUploadFailed();
                 if (ex.isTransient()) {
                     Log.warnf("registry not reachable for %s (%s); retrying in %ds", next.getFileName(), ex.getMessage(), backoff.toSeconds());
                     await(backoff);
@@ -153,7 +146,7 @@ public class CheckpointUploader {
                     reject(next, ex.getMessage());
                 }
             } catch (IOException | RuntimeException ex) {
-                failedCounter.increment();
+                metrics.checkpointUploadFailed();
                 reject(next, ex.toString());
             }
         }
@@ -168,7 +161,7 @@ public class CheckpointUploader {
         Files.delete(file);
         published.incrementAndGet();
         lastVersion.set(v.version());
-        publishedCounter.increment();
+        metrics.checkpointPublished();
         Log.infof("published checkpoint step %d of run %s as %s version %d (sha256 %s, %d bytes)",
                 manifest.step(), manifest.runId(), v.model(), v.version(), sha.substring(0, 12), v.weightsSize());
     }

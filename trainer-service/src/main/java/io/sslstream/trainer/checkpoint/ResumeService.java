@@ -16,7 +16,6 @@ import io.sslstream.trainer.config.TrainerConfig;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import jakarta.inject.Inject;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -55,13 +54,16 @@ public class ResumeService {
     /** Folder of the spool where the checkpoint to resume from is kept. */
     static final String RESUME_DIR = "resume";
 
-    @Inject
-    TrainerConfig config;
-    @Inject
-    RunSettings settings;
+    private final TrainerConfig config;
+    private final RunSettings settings;
 
     private final CompletableFuture<Optional<Checkpoint>> decision = new CompletableFuture<>();
     private volatile boolean stopping;
+
+    ResumeService(TrainerConfig config, RunSettings settings) {
+        this.config = config;
+        this.settings = settings;
+    }
 
     void onStart(@Observes @Priority(500) StartupEvent e) {
         if (!config.resume().enabled()) {

@@ -7,18 +7,17 @@ import io.smallrye.reactive.messaging.kafka.KafkaRecord;
 import io.smallrye.reactive.messaging.kafka.KafkaRecordBatch;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import io.quarkus.logging.Log;
-import io.micrometer.core.instrument.MeterRegistry;
 import io.sslstream.contracts.Topics;
 import io.sslstream.contracts.codec.CodecException;
 import io.sslstream.contracts.codec.View;
 import io.sslstream.contracts.codec.ViewSet;
 import io.sslstream.contracts.codec.PatchMask;
 import io.sslstream.trainer.RunSettings;
+import io.sslstream.trainer.TrainerMetrics;
 import io.sslstream.trainer.TrainingLoop;
 import io.sslstream.trainer.ViewQueue;
 import io.sslstream.trainer.config.TrainerConfig;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
@@ -37,27 +36,26 @@ import java.util.concurrent.CompletionStage;
 @ApplicationScoped
 public class ViewConsumer {
 
-    /** Incoming channel of view sets. */
-    public static final String CHANNEL = "views";
-    /** Outgoing channel of rejected records ({@code ssl.samples.dlq}). */
-    public static final String DLQ_CHANNEL = "views-dlq";
     static final String STAGE = "trainer.decode";
 
-    @Inject
-    ViewQueue queue;
-    @Inject
-    TrainingLoop loop;
-    @Inject
-    TrainerConfig config;
-    @Inject
-    RunSettings settings;
-    @Inject
-    MeterRegistry registry;
-    @Inject
-    @Channel(DLQ_CHANNEL)
-    MutinyEmitter<byte[]> dlq;
+    private final ViewQueue queue;
+    private final TrainingLoop loop;
+    private final TrainerConfig config;
+    private final RunSettings settings;
+    private final TrainerMetrics metrics;
+    private final MutinyEmitter<byte[]> dlq;
 
-    @Incoming(CHANNEL)
+    ViewConsumer(ViewQueue queue, TrainingLoop loop, TrainerConfig config, RunSettings settings, TrainerMetrics metrics,
+                 @Channel(Channels.VIEWS_DLQ) MutinyEmitter<byte[]> dlq) {
+        this.queue = queue;
+        this.loop = loop;
+        this.config = config;
+        this.settings = settings;
+        this.metrics = metrics;
+        this.dlq = dlq;
+    }
+
+    @Incoming(Channels.VIEWS)
     @Blocking(ordered = true)
     public CompletionStage<Void> consume(KafkaRecordBatch<String, byte[]> batch) throws InterruptedException {
         for (KafkaRecord<String, byte[]> record : batch) {
@@ -122,7 +120,7 @@ public class ViewConsumer {
     }
 
     private void reject(IncomingKafkaRecord<String, byte[]> r, String reason, String message) {
-        registry.counter("ssl.trainer.rejected", "reason", reason).increment();
+        metrics.rejected(reason);
         Log.warnf("rejected %s/%d/%d: %s", r.getTopic(), r.getPartition(), r.getOffset(), message);
         RecordHeaders h = new RecordHeaders();
         h.add(Topics.HEADER_DLQ_REASON, reason.getBytes(StandardCharsets.UTF_8));

@@ -5,7 +5,6 @@ import io.smallrye.common.annotation.Identifier;
 import io.smallrye.reactive.messaging.kafka.KafkaConsumerRebalanceListener;
 import io.sslstream.trainer.checkpoint.ResumeService;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.common.TopicPartition;
 
@@ -29,10 +28,12 @@ public class ViewsRebalanceListener implements KafkaConsumerRebalanceListener {
     /** The name {@code mp.messaging.incoming.views.consumer-rebalance-listener.name} refers to. */
     public static final String NAME = "trainer-views-rebalance";
 
-    @Inject
-    ResumeService resume;
-
+    private final ResumeService resume;
     private final Set<TopicPartition> positioned = ConcurrentHashMap.newKeySet();
+
+    ViewsRebalanceListener(ResumeService resume) {
+        this.resume = resume;
+    }
 
     @Override
     public void onPartitionsAssigned(Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
