@@ -5,25 +5,23 @@ import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.IncomingKafkaRecord;
 import io.smallrye.reactive.messaging.kafka.KafkaRecord;
 import io.smallrye.reactive.messaging.kafka.KafkaRecordBatch;
-import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import io.quarkus.logging.Log;
 import io.sslstream.contracts.Topics;
 import io.sslstream.contracts.codec.CodecException;
 import io.sslstream.contracts.codec.View;
 import io.sslstream.contracts.codec.ViewSet;
 import io.sslstream.contracts.codec.PatchMask;
+import io.sslstream.service.messaging.DeadLetter;
 import io.sslstream.trainer.RunSettings;
 import io.sslstream.trainer.TrainerMetrics;
 import io.sslstream.trainer.TrainingLoop;
 import io.sslstream.trainer.ViewQueue;
 import io.sslstream.trainer.config.TrainerConfig;
 import jakarta.enterprise.context.ApplicationScoped;
-import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Message;
 
-import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
@@ -120,15 +118,9 @@ public class ViewConsumer {
     }
 
     private void reject(IncomingKafkaRecord<String, byte[]> r, String reason, String message) {
+        DeadLetter letter = new DeadLetter(reason, STAGE, message, DeadLetter.source(r.getTopic(), r.getPartition(), r.getOffset()));
         metrics.rejected(reason);
-        Log.warnf("rejected %s/%d/%d: %s", r.getTopic(), r.getPartition(), r.getOffset(), message);
-        RecordHeaders h = new RecordHeaders();
-        h.add(Topics.HEADER_DLQ_REASON, reason.getBytes(StandardCharsets.UTF_8));
-        h.add(Topics.HEADER_DLQ_STAGE, STAGE.getBytes(StandardCharsets.UTF_8));
-        h.add(Topics.HEADER_DLQ_MESSAGE, message.getBytes(StandardCharsets.UTF_8));
-        h.add(Topics.HEADER_DLQ_SOURCE, (r.getTopic() + "/" + r.getPartition() + "/" + r.getOffset()).getBytes(StandardCharsets.UTF_8));
-        OutgoingKafkaRecordMetadata<String> meta = OutgoingKafkaRecordMetadata.<String>builder()
-                .withTopic(Topics.SAMPLES_DLQ).withKey(r.getKey()).withHeaders(h).build();
-        dlq.sendMessageAndAwait(Message.of(r.getPayload()).addMetadata(meta));
+        Log.warnf("rejected %s: %s", letter.source(), message);
+        dlq.sendMessageAndAwait(Message.of(r.getPayload()).addMetadata(letter.metadata(Topics.SAMPLES_DLQ, r.getKey())));
     }
 }
