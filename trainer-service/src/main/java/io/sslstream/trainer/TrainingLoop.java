@@ -5,6 +5,7 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.sslstream.contracts.Topics;
 import io.sslstream.contracts.checkpoint.CheckpointManifest;
+import io.sslstream.contracts.checkpoint.OffsetKey;
 import io.sslstream.model.Engines;
 import io.sslstream.trainer.checkpoint.CheckpointUploader;
 import io.sslstream.trainer.checkpoint.ResumeService;
@@ -212,7 +213,7 @@ public class TrainingLoop {
         samplesSeen += batch.size();
         lastLoss = loss;
         for (ViewQueue.Item it : batch) {
-            offsets.merge(it.topic() + "/" + it.partition(), it.offset() + 1, Math::max);
+            offsets.merge(new OffsetKey(it.topic(), it.partition()).toString(), it.offset() + 1, Math::max);
         }
     }
 

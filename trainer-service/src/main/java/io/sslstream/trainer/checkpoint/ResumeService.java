@@ -4,6 +4,7 @@ import io.quarkus.logging.Log;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.sslstream.contracts.checkpoint.CheckpointManifest;
+import io.sslstream.contracts.checkpoint.OffsetKey;
 import io.sslstream.contracts.registry.ModelVersion;
 import io.sslstream.contracts.registry.Page;
 import io.sslstream.contracts.registry.RegistryClient;
@@ -22,6 +23,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -95,9 +97,15 @@ public class ResumeService {
         }
     }
 
-    /** The offsets to seek to once the decision is made: the checkpoint's, or none (committed offsets). */
-    public Map<String, Long> offsets(Duration timeout) throws InterruptedException, TimeoutException {
-        return await(timeout).map(c -> c.manifest().offsets()).orElse(Map.of());
+    /**
+     * The offsets to seek to once the decision is made: the checkpoint's, or none (committed offsets). A manifest key
+     * that is not {@code topic/partition} is an {@link IllegalArgumentException}: the consumer then keeps its committed
+     * offsets, with the reason logged.
+     */
+    public Map<OffsetKey, Long> offsets(Duration timeout) throws InterruptedException, TimeoutException {
+        Map<OffsetKey, Long> out = new HashMap<>();
+        await(timeout).ifPresent(c -> c.manifest().offsets().forEach((k, v) -> out.put(OffsetKey.parse(k), v)));
+        return out;
     }
 
     Optional<Checkpoint> find() throws IOException {

@@ -3,6 +3,7 @@ package io.sslstream.trainer.messaging;
 import io.quarkus.logging.Log;
 import io.smallrye.common.annotation.Identifier;
 import io.smallrye.reactive.messaging.kafka.KafkaConsumerRebalanceListener;
+import io.sslstream.contracts.checkpoint.OffsetKey;
 import io.sslstream.trainer.checkpoint.ResumeService;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.apache.kafka.clients.consumer.Consumer;
@@ -37,7 +38,7 @@ public class ViewsRebalanceListener implements KafkaConsumerRebalanceListener {
 
     @Override
     public void onPartitionsAssigned(Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
-        Map<String, Long> offsets;
+        Map<OffsetKey, Long> offsets;
         try {
             // decided before the consumer started; the wait only guards against an unexpected start order
             offsets = resume.offsets(Duration.ofSeconds(60));
@@ -52,7 +53,7 @@ public class ViewsRebalanceListener implements KafkaConsumerRebalanceListener {
             if (!positioned.add(tp)) {
                 continue;
             }
-            Long offset = offsets.get(tp.topic() + "/" + tp.partition());
+            Long offset = offsets.get(new OffsetKey(tp.topic(), tp.partition()));
             if (offset != null) {
                 consumer.seek(tp, offset);
                 Log.infof("resumed %s at offset %d (the checkpoint's)", tp, offset);
