@@ -3,6 +3,7 @@ package io.sslstream.trainer.method;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Block;
+import io.quarkus.arc.Unremovable;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import io.sslstream.model.encoder.Encoders;
@@ -25,7 +26,11 @@ public final class BarlowTwins extends Method {
     public static final MethodDefinition DEFINITION = new MethodDefinition(NAME, 2, false, "byol", Encoders.SMALL_CNN,
             Set.of("projection"), Optional.of(Config.class), Options::from);
 
-    /** Barlow Twins' own keys. */
+    /**
+     * Barlow Twins' own keys (unremovable: Quarkus registers a mapping nobody injects only then; the
+     * method reads it through {@link MethodConfig#mapping}).
+     */
+    @Unremovable
     @ConfigMapping(prefix = "ssl.trainer.barlow-twins")
     public interface Config {
         /** Weight of the off-diagonal terms. */

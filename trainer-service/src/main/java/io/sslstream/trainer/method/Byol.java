@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
+import io.quarkus.arc.Unremovable;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import io.sslstream.model.NoGrad;
@@ -31,7 +32,11 @@ public final class Byol extends Method {
     public static final MethodDefinition DEFINITION = new MethodDefinition(NAME, 2, false, "byol", Encoders.SMALL_CNN,
             Set.of("projection", "predictor"), Optional.of(Config.class), Options::from);
 
-    /** BYOL's own keys. */
+    /**
+     * BYOL's own keys (unremovable: Quarkus registers a mapping nobody injects only then; the
+     * method reads it through {@link MethodConfig#mapping}).
+     */
+    @Unremovable
     @ConfigMapping(prefix = "ssl.trainer.byol")
     public interface Config {
         /** Target momentum at the start (rises to 1 with a cosine when the run has a planned length). */

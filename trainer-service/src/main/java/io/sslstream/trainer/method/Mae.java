@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
+import io.quarkus.arc.Unremovable;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import io.sslstream.contracts.codec.PatchMask;
@@ -34,7 +35,11 @@ public final class Mae extends Method {
     public static final MethodDefinition DEFINITION = new MethodDefinition(NAME, 1, true, "mae", Encoders.VIT_TINY,
             Set.of("decoder_dim", "decoder_depth", "decoder_heads"), Optional.of(Config.class), Options::from);
 
-    /** MAE's own keys. */
+    /**
+     * MAE's own keys (unremovable: Quarkus registers a mapping nobody injects only then; the
+     * method reads it through {@link MethodConfig#mapping}).
+     */
+    @Unremovable
     @ConfigMapping(prefix = "ssl.trainer.mae")
     public interface Config {
         /** Decoder width. */

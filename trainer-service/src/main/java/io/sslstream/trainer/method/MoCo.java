@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
+import io.quarkus.arc.Unremovable;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import io.sslstream.model.NoGrad;
@@ -42,7 +43,11 @@ public final class MoCo extends Method {
     public static final MethodDefinition DEFINITION = new MethodDefinition(NAME, 2, false, "simclr", Encoders.SMALL_CNN,
             Set.of("projection", "queue_size"), Optional.of(Config.class), Options::from);
 
-    /** MoCo's own keys. */
+    /**
+     * MoCo's own keys (unremovable: Quarkus registers a mapping nobody injects only then; the
+     * method reads it through {@link MethodConfig#mapping}).
+     */
+    @Unremovable
     @ConfigMapping(prefix = "ssl.trainer.moco")
     public interface Config {
         /** Negative keys in the queue. */

@@ -1,5 +1,7 @@
 package io.sslstream.trainer.method;
 
+import io.quarkus.arc.Unremovable;
+import io.smallrye.config.ConfigMapping;
 import io.sslstream.contracts.Topics;
 import io.sslstream.contracts.checkpoint.CheckpointManifest.InputSpec;
 import io.sslstream.model.encoder.Encoders;
@@ -34,6 +36,22 @@ class MethodsTest {
             assertThat(s.describe()).as(d.name()).containsKeys(d.stateShaping().toArray(String[]::new));
             assertThat(s.views()).isEqualTo(d.masked() ? 1 : 2);
         }
+    }
+
+    /**
+     * A method's own keys are {@code ssl.trainer.<name>.*}, in a mapping Quarkus registers although nothing injects
+     * it (only {@code @Unremovable} ones are; without it the application refuses the keys at start).
+     */
+    @Test
+    void everyMethodsOwnMappingIsUnderItsNameAndRegisteredByQuarkus() {
+        for (MethodDefinition d : Methods.ALL) {
+            d.configMapping().ifPresent(type -> {
+                assertThat(type.getAnnotation(ConfigMapping.class).prefix()).isEqualTo("ssl.trainer." + d.name());
+                assertThat(type.isAnnotationPresent(Unremovable.class)).as(type.getName()).isTrue();
+            });
+        }
+        assertThat(Methods.ALL).filteredOn(d -> d.configMapping().isPresent()).extracting(MethodDefinition::name)
+                .containsExactly("moco", "byol", "barlow-twins", "vicreg", "mae");
     }
 
     @Test
