@@ -5,6 +5,7 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.sslstream.contracts.Topics;
 import io.sslstream.contracts.checkpoint.CheckpointManifest;
+import io.sslstream.contracts.checkpoint.CheckpointManifest.Provenance;
 import io.sslstream.contracts.checkpoint.OffsetKey;
 import io.sslstream.model.Engines;
 import io.sslstream.trainer.checkpoint.CheckpointUploader;
@@ -72,6 +73,7 @@ public class TrainingLoop {
     private final double[] stepMs = new double[TIME_WINDOW];
     private final double[] waitMs = new double[TIME_WINDOW];
     private final Map<String, Long> offsets = new TreeMap<>();
+    private final TrainedOn trainedOn = new TrainedOn();
     private volatile double lastLoss = Double.NaN;
     private volatile double learningRate = Double.NaN;
 
@@ -194,6 +196,7 @@ public class TrainingLoop {
         samplesSeen = m.samplesSeen();
         lastCheckpointStep = m.step();
         offsets.putAll(m.offsets());
+        trainedOn.restore(m.provenance());
         resumedFromStep = m.step();
         resumedLoss = m.metrics().get(CheckpointManifest.Metrics.LOSS);
         runInitialLoss = m.metrics().get(CheckpointManifest.Metrics.INITIAL_LOSS);
@@ -214,6 +217,7 @@ public class TrainingLoop {
         lastLoss = loss;
         for (ViewQueue.Item it : batch) {
             offsets.merge(new OffsetKey(it.topic(), it.partition()).toString(), it.offset() + 1, Math::max);
+            trainedOn.add(it);
         }
     }
 
@@ -231,14 +235,15 @@ public class TrainingLoop {
         values.put(CheckpointManifest.Metrics.LOSS, recent);
         values.put(CheckpointManifest.Metrics.INITIAL_LOSS, runInitialLoss != null ? runInitialLoss
                 : mean(firstLosses, Math.min(processSteps, LOSS_WINDOW)));
-        values.put("learning_rate", learner.learningRate());
-        Map<String, String> provenance = new LinkedHashMap<>(Engines.provenance(learner.device()));
-        provenance.put(CheckpointManifest.Provenance.HOST, hostname());
-        provenance.put(CheckpointManifest.Provenance.TRAINED_AT, Instant.now().toString());
-        provenance.put("intra_op_threads", Integer.toString(intraOpThreads));
+        values.put(CheckpointManifest.Metrics.LEARNING_RATE, learner.learningRate());
+        Map<String, String> provenance = new LinkedHashMap<>(Engines.provenance(learner.device())); // code version included
+        provenance.put(Provenance.HOST, hostname());
+        provenance.put(Provenance.TRAINED_AT, Instant.now().toString());
+        provenance.put(Provenance.INTRA_OP_THREADS, Integer.toString(intraOpThreads));
         if (resumedFromStep != null) {
-            provenance.put("resumed_from_step", Long.toString(resumedFromStep));
+            provenance.put(Provenance.RESUMED_FROM_STEP, Long.toString(resumedFromStep));
         }
+        provenance.putAll(trainedOn.provenance()); // dataset, recipe, recipe version
         return new CheckpointManifest(CheckpointManifest.FORMAT_VERSION, settings.modelName(), settings.runId(),
                 settings.method().method(), settings.method().architecture(), settings.method().input(), step, samplesSeen,
                 settings.learner().seed(), settings.configHash(), settings.hyperparameters(), values, new TreeMap<>(offsets),
@@ -280,7 +285,7 @@ public class TrainingLoop {
         try {
             return InetAddress.getLocalHost().getHostName();
         } catch (java.io.IOException e) {
-            return "unknown";
+            return Provenance.UNKNOWN;
         }
     }
 }

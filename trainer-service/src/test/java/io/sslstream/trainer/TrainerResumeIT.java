@@ -11,6 +11,7 @@ import io.sslstream.contracts.registry.RegistryException;
 import io.sslstream.kafka.InProcessKafka;
 import io.sslstream.kafka.LocalProcesses;
 import io.sslstream.kafka.TopicAdmin;
+import io.sslstream.model.BuildInfo;
 import io.sslstream.model.checkpoint.CheckpointArchive;
 import io.sslstream.trainer.optim.Optimizer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -81,7 +82,8 @@ class TrainerResumeIT {
                 ProducerConfig.ACKS_CONFIG, "all"), new StringSerializer(), new ByteArraySerializer())) {
             for (int i = 0; i < RECORDS; i++) {
                 String id = "fashion-mnist/train/" + i;
-                p.send(new ProducerRecord<>(Topics.views("simclr"), id, TestViews.twoViews(id, data.images().item(i), rnd).encode()));
+                p.send(new ProducerRecord<>(Topics.views("simclr"), null, id, TestViews.twoViews(id, data.images().item(i), rnd).encode(),
+                        TestViews.dataset("fashion-mnist")));
             }
             p.flush();
         }
@@ -138,6 +140,16 @@ class TrainerResumeIT {
         assertThat(at60.manifest().metrics().get(CheckpointManifest.Metrics.INITIAL_LOSS)).isEqualTo(initialLoss);
         List<Long> steps = versions().stream().map(ModelVersion::step).sorted().toList();
         assertThat(steps).containsExactly(10L, 20L, 30L, 40L, 50L, 60L); // no step published twice, none lost
+
+        // the published checkpoints say what they were trained on and by which code; the resumed one where it resumed
+        for (CheckpointManifest m : List.of(m40, at60.manifest())) {
+            assertThat(m.provenance()).containsEntry(CheckpointManifest.Provenance.DATASET, "fashion-mnist")
+                    .containsEntry(CheckpointManifest.Provenance.RECIPE, "test")
+                    .containsEntry(CheckpointManifest.Provenance.RECIPE_VERSION, "1")
+                    .containsEntry(CheckpointManifest.Provenance.CODE_VERSION, BuildInfo.codeVersion());
+        }
+        assertThat(m40.provenance()).doesNotContainKey(CheckpointManifest.Provenance.RESUMED_FROM_STEP);
+        assertThat(at60.manifest().provenance()).containsEntry(CheckpointManifest.Provenance.RESUMED_FROM_STEP, "40");
 
         // the loss continues: the first losses after the restart are near the checkpoint's, far below the initial ones
         double firstAfterRestart = resumed.path("initialLoss").asDouble();

@@ -18,10 +18,12 @@ import io.sslstream.trainer.TrainingLoop;
 import io.sslstream.trainer.ViewQueue;
 import io.sslstream.trainer.config.TrainerConfig;
 import jakarta.enterprise.context.ApplicationScoped;
+import org.apache.kafka.common.header.Header;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Message;
 
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
@@ -72,13 +74,19 @@ public class ViewConsumer {
                 reject(r, "shape-mismatch", e.getMessage());
                 continue;
             }
-            if (!queue.put(new ViewQueue.Item(vs, r.getTopic(), r.getPartition(), r.getOffset()), loop::isRunning)) {
+            if (!queue.put(new ViewQueue.Item(vs, r.getTopic(), r.getPartition(), r.getOffset(), dataset(r)), loop::isRunning)) {
                 // shutting down: neither ack nor nack, so that the offsets stay uncommitted and the next
                 // start reads these records again (a nack would send the whole batch to the DLQ)
                 return CompletableFuture.completedFuture(null);
             }
         }
         return batch.ack();
+    }
+
+    /** The record's {@link Topics#HEADER_DATASET}, or null (records from an augmenter that did not set it yet). */
+    private static String dataset(IncomingKafkaRecord<String, byte[]> r) {
+        Header h = r.getHeaders().lastHeader(Topics.HEADER_DATASET);
+        return h == null || h.value() == null ? null : new String(h.value(), StandardCharsets.UTF_8);
     }
 
     private void check(ViewSet vs) {
