@@ -58,7 +58,7 @@ public class TrainerMetrics {
     private final Counter checkpointsPublished;
     private final Counter uploadFailures;
 
-    TrainerMetrics(MeterRegistry registry, RunSettings settings) {
+    public TrainerMetrics(MeterRegistry registry, RunSettings settings) {
         this.registry = registry;
         this.methodAndRun = Tags.of(TAG_METHOD, settings.method().method(), TAG_RUN, settings.runId());
         this.run = Tags.of(TAG_RUN, settings.runId());

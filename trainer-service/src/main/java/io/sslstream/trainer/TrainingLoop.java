@@ -25,6 +25,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -108,7 +109,8 @@ public class TrainingLoop {
     public TrainerStatus status() {
         TrainerStatus s = status.get();
         return s != null ? s : new TrainerStatus(settings.runId(), settings.method().method(), settings.encoder(), state, 0, 0,
-                learningRate, null, null, null, null, 0, 0, 0, uploader.published(), uploader.lastVersion(), uploader.pending(), error);
+                learningRate, null, null, null, null, 0, 0, 0, uploader.published(), uploader.lastVersion(), pending(), uploader.problem(),
+                error);
     }
 
     private void run() {
@@ -255,7 +257,13 @@ public class TrainingLoop {
                 learningRate, resumedFromStep, resumedLoss,
                 processSteps == 0 ? null : mean(firstLosses, Math.min(processSteps, LOSS_WINDOW)),
                 processSteps == 0 ? null : mean(recentLosses, processSteps), median(stepMs), median(waitMs), intraOpThreads,
-                uploader.published(), uploader.lastVersion(), uploader.pending(), error));
+                uploader.published(), uploader.lastVersion(), pending(), uploader.problem(), error));
+    }
+
+    /** Spooled checkpoints not yet published, or null while the spool cannot be listed. */
+    private Integer pending() {
+        OptionalInt n = uploader.pending();
+        return n.isPresent() ? n.getAsInt() : null;
     }
 
     /** Mean of the first {@code min(n, window)} entries of a ring. */

@@ -22,7 +22,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -44,7 +43,9 @@ import java.util.stream.Stream;
  * for as long as it takes; no checkpoint → fresh start; a checkpoint of another method, architecture, input or
  * state-shaping hyperparameter ({@link RunSettings#STATE_SHAPING}) → refuse: the trainer fails with the reason
  * (use a new run id to start over); other changed hyperparameters (learning rate, batch size...) → resume, listing
- * the changes.
+ * the changes; a spool that cannot be listed, or a spooled checkpoint that cannot be read → refuse: the trainer
+ * fails with the reason, for either might hold the run's newest checkpoint and resuming from an older one would
+ * silently lose training.
  */
 @ApplicationScoped
 public class ResumeService {
@@ -93,7 +94,7 @@ public class ResumeService {
         try {
             return decision.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (java.util.concurrent.ExecutionException ex) {
-            throw ex.getCause() instanceof RuntimeException r ? r : new IllegalStateException(ex.getCause());
+            throw ex.getCause() instanceof RuntimeException r ? r : new IllegalStateException(ex.getCause().getMessage(), ex.getCause());
         }
     }
 
@@ -138,26 +139,36 @@ public class ResumeService {
         return best;
     }
 
-    private Optional<Checkpoint> newestInSpool(Path spool) {
-        if (!Files.isDirectory(spool)) {
+    /**
+     * The run's newest checkpoint among those spooled and not yet uploaded. No spool yet (a new pod) is none; a spool
+     * that cannot be listed or a checkpoint in it that cannot be read is an {@link IOException} naming it.
+     */
+    private Optional<Checkpoint> newestInSpool(Path spool) throws IOException {
+        if (Files.notExists(spool)) {
             return Optional.empty();
         }
+        List<Path> files;
         try (Stream<Path> s = Files.list(spool)) {
-            return s.filter(p -> p.getFileName().toString().endsWith(CheckpointUploader.SUFFIX))
-                    .map(p -> {
-                        try {
-                            return new Checkpoint(p, CheckpointArchive.readManifest(p), "spool " + p.getFileName());
-                        } catch (IOException ex) {
-                            Log.warnf("unreadable checkpoint %s in the spool: %s", p, ex.getMessage());
-                            return null;
-                        }
-                    })
-                    .filter(c -> c != null && c.manifest().runId().equals(settings.runId())
-                            && c.manifest().modelName().equals(settings.modelName()))
-                    .max(Comparator.comparingLong(c -> c.manifest().step()));
+            files = s.filter(p -> p.getFileName().toString().endsWith(CheckpointUploader.SUFFIX)).toList();
         } catch (IOException ex) {
-            return Optional.empty();
+            throw new IOException("checkpoint spool " + spool + " cannot be listed (" + ex + "): it may hold run "
+                    + settings.runId() + "'s newest checkpoint; repair it, or remove it to resume from the registry", ex);
         }
+        Optional<Checkpoint> newest = Optional.empty();
+        for (Path p : files) {
+            CheckpointManifest m;
+            try {
+                m = CheckpointArchive.readManifest(p);
+            } catch (IOException | RuntimeException ex) {
+                throw new IOException("checkpoint " + p + " in the spool cannot be read (" + ex.getMessage() + "): it may be run "
+                        + settings.runId() + "'s newest; move it out of the spool to resume from an older checkpoint", ex);
+            }
+            if (m.runId().equals(settings.runId()) && m.modelName().equals(settings.modelName())
+                    && (newest.isEmpty() || m.step() > newest.get().manifest().step())) {
+                newest = Optional.of(new Checkpoint(p, m, "spool " + p.getFileName()));
+            }
+        }
+        return newest;
     }
 
     /** The registry's version of this run with the largest step; retries while the registry is unreachable. */

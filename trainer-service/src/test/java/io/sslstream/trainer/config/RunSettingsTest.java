@@ -1,12 +1,10 @@
 package io.sslstream.trainer.config;
 
-import io.smallrye.config.PropertiesConfigSource;
 import io.smallrye.config.SmallRyeConfig;
-import io.smallrye.config.SmallRyeConfigBuilder;
 import io.sslstream.contracts.checkpoint.CheckpointManifest;
 import io.sslstream.model.encoder.Encoders;
 import io.sslstream.trainer.RunSettings;
-import io.sslstream.trainer.method.MethodDefinition;
+import io.sslstream.trainer.TestConfigs;
 import io.sslstream.trainer.method.Methods;
 import io.sslstream.trainer.method.MoCo;
 import io.sslstream.trainer.method.SimClr;
@@ -14,7 +12,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -24,30 +21,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /** Configuration to run settings: per-method defaults, validation, and which checkpoints a run may resume. */
 class RunSettingsTest {
 
-    /**
-     * The trainer's configuration as Quarkus builds it: the mappings (the trainer's and every method's own), the
-     * method-defaults source, and these properties.
-     */
+    /** The trainer's configuration as Quarkus builds it: the mappings, the method-defaults source, and these properties. */
     static SmallRyeConfig config(Map<String, String> props) {
-        SmallRyeConfigBuilder builder = new SmallRyeConfigBuilder()
-                .withMapping(TrainerConfig.class)
-                .withConverter(java.time.Duration.class, 200, new io.quarkus.runtime.configuration.DurationConverter()) // "30s" as Quarkus reads it
-                .withSources(new PropertiesConfigSource(props, "test", 250))
-                .withSources(new MethodDefaultsConfigSourceFactory())
-                .addDefaultInterceptors();
-        for (MethodDefinition d : Methods.ALL) {
-            d.configMapping().ifPresent(builder::withMapping);
-        }
-        return builder.build();
+        return TestConfigs.config(props);
     }
 
     static RunSettings settings(String... keyValues) {
-        Map<String, String> props = new HashMap<>();
-        for (int i = 0; i < keyValues.length; i += 2) {
-            props.put(keyValues[i], keyValues[i + 1]);
-        }
-        SmallRyeConfig config = config(props);
-        return RunSettings.from(config.getConfigMapping(TrainerConfig.class), config);
+        return TestConfigs.settings(TestConfigs.props(keyValues));
     }
 
     @Test
