@@ -28,4 +28,10 @@ public record TrainerStatus(String runId, String method, String encoder, String 
                             double learningRate, Long resumedFromStep, Double resumedLoss, Double initialLoss, Double loss,
                             double medianStepMs, double medianDataWaitMs, int intraOpThreads, long checkpointsPublished,
                             int lastPublishedVersion, Integer pendingCheckpoints, String checkpointProblem, String error) {
+
+    /** This status with the uploader's fields as they are now. */
+    public TrainerStatus withCheckpoints(long published, int lastVersion, Integer pending, String problem) {
+        return new TrainerStatus(runId, method, encoder, state, step, samplesSeen, learningRate, resumedFromStep, resumedLoss,
+                initialLoss, loss, medianStepMs, medianDataWaitMs, intraOpThreads, published, lastVersion, pending, problem, error);
+    }
 }

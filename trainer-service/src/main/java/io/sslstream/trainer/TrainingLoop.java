@@ -106,11 +106,14 @@ public class TrainingLoop {
         return running;
     }
 
+    /** The training part as of the latest step; the checkpoints part (uploads, spool) as it is now. */
     public TrainerStatus status() {
         TrainerStatus s = status.get();
-        return s != null ? s : new TrainerStatus(settings.runId(), settings.method().method(), settings.encoder(), state, 0, 0,
-                learningRate, null, null, null, null, 0, 0, 0, uploader.published(), uploader.lastVersion(), pending(), uploader.problem(),
-                error);
+        if (s == null) {
+            s = new TrainerStatus(settings.runId(), settings.method().method(), settings.encoder(), state, 0, 0, learningRate, null,
+                    null, null, null, 0, 0, 0, 0, 0, null, null, error);
+        }
+        return s.withCheckpoints(uploader.published(), uploader.lastVersion(), pending(), uploader.problem());
     }
 
     private void run() {
