@@ -16,7 +16,10 @@ import io.sslstream.eval.protocol.FeatureMatrix;
 import io.sslstream.model.Engines;
 import io.sslstream.model.encoder.Encoders;
 import io.sslstream.trainer.Learner;
+import io.sslstream.trainer.method.MethodConfig;
+import io.sslstream.trainer.method.MethodDefinition;
 import io.sslstream.trainer.method.MethodSettings;
+import io.sslstream.trainer.method.Methods;
 import io.sslstream.trainer.optim.OptimizerSettings;
 import io.sslstream.trainer.optim.Schedule;
 import picocli.CommandLine.Command;
@@ -27,6 +30,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -121,7 +125,7 @@ public class QualityBenchmark implements Callable<Integer> {
         Path dataDir = data != null ? data : Views.defaultData(repo);
         Path store = out != null ? out : repo.resolve("var/bench/quality");
         Files.createDirectories(store);
-        List<String> todo = methods.contains("all") ? MethodSettings.ALL : methods;
+        List<String> todo = methods.contains("all") ? Methods.ALL.stream().map(MethodDefinition::name).toList() : methods;
         FashionMnist.Split train = FashionMnist.read(dataDir, "train", 60_000);
         Probes.Labelled labelledTrain = Probes.Labelled.of(FashionMnist.read(dataDir, "train", evalTrain));
         Probes.Labelled labelledTest = Probes.Labelled.of(FashionMnist.read(dataDir, "t10k", evalTest));
@@ -138,7 +142,7 @@ public class QualityBenchmark implements Callable<Integer> {
         }));
         List<String> encoders = new ArrayList<>();
         for (String m : todo) {
-            String e = encoder != null ? encoder : MethodSettings.defaultEncoder(m);
+            String e = encoder != null ? encoder : Methods.named(m).defaultEncoder();
             if (!encoders.contains(e)) {
                 encoders.add(e);
             }
@@ -157,7 +161,7 @@ public class QualityBenchmark implements Callable<Integer> {
             return 0;
         }
         for (String m : todo) {
-            String e = encoder != null ? encoder : MethodSettings.defaultEncoder(m);
+            String e = encoder != null ? encoder : Methods.named(m).defaultEncoder();
             String key = String.format(Locale.ROOT, "%s-%s-%ds-b%d-%s-lr%s-wd%s-%s-seed%d-%s", m, e, budget.toSeconds(), batch, optimizer, lr,
                     weightDecay, !constantLr ? "cosine" + warmupSteps : "constant", seed, evalKey);
             rows.add(cached(store.resolve(key + ".json"), () -> pretrainAndProbe(m, e, train, input, labelledTrain, labelledTest,
@@ -170,13 +174,17 @@ public class QualityBenchmark implements Callable<Integer> {
     private Row pretrainAndProbe(String method, String encoderName, FashionMnist.Split train, InputSpec input, Probes.Labelled labelledTrain,
                                  Probes.Labelled labelledTest, Path checkpoint) throws Exception {
         Architecture arch = Encoders.named(encoderName);
-        String recipeName = MethodSettings.defaultRecipe(method);
+        MethodDefinition definition = Methods.named(method);
+        String recipeName = definition.defaultRecipe();
         Recipe recipe = Views.recipe(recipeName);
-        MethodSettings base = MethodSettings.defaults(method, arch, input);
-        MethodSettings ms = new MethodSettings(method, arch, input, projection != null ? projection : base.projection(), base.predictor(),
-                temperature != null ? temperature : base.temperature(), base.queueSize(), base.targetMomentum(), base.lambda(),
-                base.simCoeff(), base.varCoeff(), base.covCoeff(), base.decoderDim(), base.decoderDepth(), base.decoderHeads(),
-                base.normPix(), 0);
+        Map<String, String> overrides = new HashMap<>(); // the method's defaults but for these
+        if (projection != null) {
+            overrides.put(MethodConfig.PROJECTION, projection.stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(",")));
+        }
+        if (temperature != null) {
+            overrides.put(MethodConfig.TEMPERATURE, temperature.toString());
+        }
+        MethodSettings ms = definition.settings(arch, input, MethodConfig.of(overrides));
         OptimizerSettings probeOpt = new OptimizerSettings(optimizer, Schedule.constant(lr), weightDecay, 0.9, false, 0.02, 0.9, 0.999);
         double msPerStep = Pretraining.calibrate(new Learner.Settings(ms, probeOpt, batch, seed), recipe, train, threads);
         long planned = Math.max(1, (long) (budget.toMillis() / msPerStep));

@@ -2,6 +2,7 @@ package io.sslstream.model;
 
 import ai.djl.Device;
 import ai.djl.engine.Engine;
+import io.sslstream.contracts.checkpoint.CheckpointManifest.Provenance;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -41,17 +42,18 @@ public final class Engines {
         };
     }
 
-    /** Engine and platform versions for a checkpoint's provenance. */
+    /** Engine, platform and code versions for a checkpoint's provenance. */
     public static Map<String, String> provenance(Device device) {
         Engine e = pytorch();
         Map<String, String> p = new LinkedHashMap<>();
-        p.put("djl", Engine.getDjlVersion());
-        p.put("engine", e.getEngineName());
-        p.put("engine_version", e.getVersion());
-        p.put("device", device.toString());
-        p.put("java", System.getProperty("java.version"));
-        p.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version"));
-        p.put("arch", System.getProperty("os.arch"));
+        p.put(Provenance.DJL_VERSION, Engine.getDjlVersion());
+        p.put(Provenance.ENGINE, e.getEngineName());
+        p.put(Provenance.ENGINE_VERSION, e.getVersion());
+        p.put(Provenance.DEVICE, device.toString());
+        p.put(Provenance.JAVA, System.getProperty("java.version"));
+        p.put(Provenance.OS, System.getProperty("os.name") + " " + System.getProperty("os.version"));
+        p.put(Provenance.ARCH, System.getProperty("os.arch"));
+        p.put(Provenance.CODE_VERSION, BuildInfo.codeVersion());
         return p;
     }
 }

@@ -17,7 +17,6 @@ import io.sslstream.model.checkpoint.CheckpointArchive;
 import io.sslstream.trainer.method.Batch;
 import io.sslstream.trainer.method.Method;
 import io.sslstream.trainer.method.MethodSettings;
-import io.sslstream.trainer.method.Methods;
 import io.sslstream.trainer.optim.Optimizer;
 import io.sslstream.trainer.optim.OptimizerSettings;
 
@@ -70,7 +69,7 @@ public final class Learner implements AutoCloseable {
         this.engine = Engines.pytorch();
         engine.setRandomSeed((int) settings.seed());
         this.manager = engine.newBaseManager(device);
-        this.method = Methods.create(settings.method(), manager);
+        this.method = settings.method().create(manager);
         this.optimizer = settings.optimizer().create(method.trainableParameters(), manager);
         int rows = settings.method().views() * settings.batchSize();
         InputSpec input = settings.method().input();

@@ -6,8 +6,12 @@ import io.sslstream.contracts.checkpoint.CheckpointManifest.Architecture;
 import io.sslstream.contracts.checkpoint.CheckpointManifest.InputSpec;
 import io.sslstream.contracts.registry.Sha256;
 import io.sslstream.model.encoder.Encoders;
+import io.smallrye.config.SmallRyeConfig;
 import io.sslstream.trainer.config.TrainerConfig;
+import io.sslstream.trainer.method.MethodConfig;
+import io.sslstream.trainer.method.MethodDefinition;
 import io.sslstream.trainer.method.MethodSettings;
+import io.sslstream.trainer.method.Methods;
 import io.sslstream.trainer.optim.OptimizerSettings;
 import io.sslstream.trainer.optim.Schedule;
 
@@ -18,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * The effective settings of a run, resolved once from the configuration (method defaults filled in, everything
@@ -35,28 +40,33 @@ public record RunSettings(String modelName, String runId, String recipe, String 
     /**
      * Hyperparameters that shape the state a checkpoint holds: a resumed run must have the same values (with the
      * method, architecture and input), or the checkpoint is refused. Every other hyperparameter may change between
-     * restarts (learning rate, schedule, batch size, recipe...), with a warning.
+     * restarts (learning rate, schedule, batch size, recipe...), with a warning. The method's own come from its
+     * {@link MethodDefinition#stateShaping()}.
      */
-    public static final Set<String> STATE_SHAPING = Set.of("method", "encoder", "optimizer", "projection", "predictor",
-            "queue_size", "decoder_dim", "decoder_depth", "decoder_heads");
+    public static final Set<String> STATE_SHAPING = stateShaping();
 
-    /** Resolves and validates the configuration; any inconsistency is an {@link IllegalArgumentException}. */
-    public static RunSettings from(TrainerConfig c) {
-        String method = c.method();
-        String encoder = c.encoder().orElse(MethodSettings.defaultEncoder(method));
+    private static Set<String> stateShaping() {
+        Set<String> keys = new TreeSet<>(List.of("method", "encoder", "optimizer"));
+        Methods.ALL.forEach(d -> keys.addAll(d.stateShaping()));
+        return Set.copyOf(keys);
+    }
+
+    /**
+     * Resolves and validates the configuration; any inconsistency is an {@link IllegalArgumentException}.
+     *
+     * @param c      the trainer's configuration
+     * @param config the configuration it was mapped from, where the method's own mapping is ({@code ssl.trainer.<method>.*})
+     */
+    public static RunSettings from(TrainerConfig c, SmallRyeConfig config) {
+        MethodDefinition method = Methods.named(c.method());
+        String encoder = c.encoder().orElse(method.defaultEncoder());
         Architecture arch = Encoders.named(encoder);
         TrainerConfig.Input in = c.input();
         InputSpec input = new InputSpec(in.channels(), in.height(), in.width(), in.mean(), in.std());
         TrainerConfig.Optim o = c.optim();
         long total = o.schedule().totalSteps() > 0 ? o.schedule().totalSteps() : c.maxSteps();
-        MethodSettings ms = new MethodSettings(method, arch, input,
-                o.projection().orElse(MethodSettings.defaultProjection(method)),
-                o.predictor().orElse(MethodSettings.defaultPredictor(method)),
-                o.temperature().orElse(MethodSettings.defaultTemperature(method)),
-                c.moco().queueSize(),
-                MethodSettings.MOCO.equals(method) ? c.moco().momentum() : c.byol().momentum(),
-                c.barlowTwins().lambda(), c.vicreg().simCoeff(), c.vicreg().varCoeff(), c.vicreg().covCoeff(),
-                c.mae().decoderDim(), c.mae().decoderDepth(), c.mae().decoderHeads(), c.mae().normPixLoss(), total);
+        MethodConfig methodConfig = new MethodConfig(o.projection(), o.predictor(), o.temperature(), config);
+        MethodSettings ms = method.settings(arch, input, methodConfig).withTotalSteps(total);
         Schedule schedule = new Schedule(o.learningRate(), o.schedule().warmupSteps(), total, o.schedule().finalFraction());
         OptimizerSettings opt = new OptimizerSettings(o.name(), schedule, o.weightDecay(), o.momentum(), o.nesterov(),
                 o.trustCoefficient(), o.beta1(), o.beta2());

@@ -19,11 +19,19 @@ package io.sslstream.trainer;
  * @param intraOpThreads         libtorch intra-op threads of the training thread
  * @param checkpointsPublished   checkpoints the registry accepted in this process
  * @param lastPublishedVersion   newest registry version published, 0 if none
- * @param pendingCheckpoints     checkpoints written but not yet accepted by the registry
+ * @param pendingCheckpoints     checkpoints written but not yet accepted by the registry, or null while the spool cannot
+ *                               be listed
+ * @param checkpointProblem      why checkpoints cannot be uploaded (the spool cannot be listed), or null
  * @param error                  why the trainer failed, or null
  */
 public record TrainerStatus(String runId, String method, String encoder, String state, long step, long samplesSeen,
                             double learningRate, Long resumedFromStep, Double resumedLoss, Double initialLoss, Double loss,
                             double medianStepMs, double medianDataWaitMs, int intraOpThreads, long checkpointsPublished,
-                            int lastPublishedVersion, int pendingCheckpoints, String error) {
+                            int lastPublishedVersion, Integer pendingCheckpoints, String checkpointProblem, String error) {
+
+    /** This status with the uploader's fields as they are now. */
+    public TrainerStatus withCheckpoints(long published, int lastVersion, Integer pending, String problem) {
+        return new TrainerStatus(runId, method, encoder, state, step, samplesSeen, learningRate, resumedFromStep, resumedLoss,
+                initialLoss, loss, medianStepMs, medianDataWaitMs, intraOpThreads, published, lastVersion, pending, problem, error);
+    }
 }

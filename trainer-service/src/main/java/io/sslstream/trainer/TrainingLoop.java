@@ -1,14 +1,12 @@
 package io.sslstream.trainer;
 
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Tags;
-import io.micrometer.core.instrument.Timer;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.sslstream.contracts.Topics;
 import io.sslstream.contracts.checkpoint.CheckpointManifest;
+import io.sslstream.contracts.checkpoint.CheckpointManifest.Provenance;
+import io.sslstream.contracts.checkpoint.OffsetKey;
 import io.sslstream.model.Engines;
 import io.sslstream.trainer.checkpoint.CheckpointUploader;
 import io.sslstream.trainer.checkpoint.ResumeService;
@@ -16,7 +14,6 @@ import io.sslstream.trainer.config.TrainerConfig;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import jakarta.inject.Inject;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -28,6 +25,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -49,18 +47,12 @@ public class TrainingLoop {
     /** Steps kept for the median step and data-wait times. */
     private static final int TIME_WINDOW = 100;
 
-    @Inject
-    TrainerConfig config;
-    @Inject
-    RunSettings settings;
-    @Inject
-    ViewQueue queue;
-    @Inject
-    CheckpointUploader uploader;
-    @Inject
-    ResumeService resume;
-    @Inject
-    MeterRegistry meters;
+    private final TrainerConfig config;
+    private final RunSettings settings;
+    private final ViewQueue queue;
+    private final CheckpointUploader uploader;
+    private final ResumeService resume;
+    private final TrainerMetrics metrics;
 
     private volatile boolean running;
     private volatile String state = "starting";
@@ -82,8 +74,19 @@ public class TrainingLoop {
     private final double[] stepMs = new double[TIME_WINDOW];
     private final double[] waitMs = new double[TIME_WINDOW];
     private final Map<String, Long> offsets = new TreeMap<>();
+    private final TrainedOn trainedOn = new TrainedOn();
     private volatile double lastLoss = Double.NaN;
     private volatile double learningRate = Double.NaN;
+
+    TrainingLoop(TrainerConfig config, RunSettings settings, ViewQueue queue, CheckpointUploader uploader, ResumeService resume,
+                 TrainerMetrics metrics) {
+        this.config = config;
+        this.settings = settings;
+        this.queue = queue;
+        this.uploader = uploader;
+        this.resume = resume;
+        this.metrics = metrics;
+    }
 
     void start(@Observes StartupEvent e) {
         running = true;
@@ -103,22 +106,18 @@ public class TrainingLoop {
         return running;
     }
 
+    /** The training part as of the latest step; the checkpoints part (uploads, spool) as it is now. */
     public TrainerStatus status() {
         TrainerStatus s = status.get();
-        return s != null ? s : new TrainerStatus(settings.runId(), settings.method().method(), settings.encoder(), state, 0, 0,
-                learningRate, null, null, null, null, 0, 0, 0, uploader.published(), uploader.lastVersion(), uploader.pending(), error);
+        if (s == null) {
+            s = new TrainerStatus(settings.runId(), settings.method().method(), settings.encoder(), state, 0, 0, learningRate, null,
+                    null, null, null, 0, 0, 0, 0, 0, null, null, error);
+        }
+        return s.withCheckpoints(uploader.published(), uploader.lastVersion(), pending(), uploader.problem());
     }
 
     private void run() {
-        Tags tags = Tags.of("method", settings.method().method(), "run", settings.runId());
-        Timer stepTimer = Timer.builder("ssl.trainer.step.time").tags(tags).publishPercentiles(0.5, 0.95).register(meters);
-        Timer waitTimer = Timer.builder("ssl.trainer.data.wait").tags(tags).publishPercentiles(0.5, 0.95).register(meters);
-        Counter steps = Counter.builder("ssl.trainer.steps").tags(tags).register(meters);
-        Counter samples = Counter.builder("ssl.trainer.samples.seen").tags(tags).register(meters);
-        meters.gauge("ssl.trainer.loss", tags, this, t -> t.lastLoss);
-        meters.gauge("ssl.trainer.learning.rate", tags, this, t -> t.learningRate);
-        meters.gauge("ssl.trainer.run.step", tags, this, t -> t.step);
-        meters.gauge("ssl.trainer.run.samples.seen", tags, this, t -> t.samplesSeen);
+        metrics.progress(() -> lastLoss, () -> learningRate, () -> step, () -> samplesSeen);
 
         int batchSize = settings.learner().batchSize();
         try {
@@ -135,7 +134,7 @@ public class TrainingLoop {
                         settings.runId(), settings.method().method(), settings.encoder(), learner.device(), batchSize,
                         settings.learner().optimizer().name(), learningRate, intraOpThreads, Threads.interOp(),
                         Topics.views(settings.recipe()));
-                train(learner, stepTimer, waitTimer, steps, samples);
+                train(learner);
                 if (config.checkpoint().onShutdown() && step > lastCheckpointStep) {
                     checkpoint(learner);
                 }
@@ -153,7 +152,7 @@ public class TrainingLoop {
         publishStatus();
     }
 
-    private void train(Learner learner, Timer stepTimer, Timer waitTimer, Counter steps, Counter samples) throws InterruptedException {
+    private void train(Learner learner) throws InterruptedException {
         int batchSize = settings.learner().batchSize();
         long lastLog = System.nanoTime();
         try (BatchFeed feed = config.prefetch() ? BatchFeed.prefetching(queue, learner, batchSize, this::isRunning)
@@ -175,10 +174,7 @@ public class TrainingLoop {
                 }
                 record(batch, loss, t1 - t0, t2 - t1);
                 learningRate = learner.learningRate();
-                stepTimer.record(t2 - t1, TimeUnit.NANOSECONDS);
-                waitTimer.record(t1 - t0, TimeUnit.NANOSECONDS);
-                steps.increment();
-                samples.increment(batch.size());
+                metrics.step(t1 - t0, t2 - t1, batch.size());
                 publishStatus();
                 if (step % config.logEverySteps() == 0) {
                     double secs = (t2 - lastLog) / 1e9;
@@ -205,6 +201,7 @@ public class TrainingLoop {
         samplesSeen = m.samplesSeen();
         lastCheckpointStep = m.step();
         offsets.putAll(m.offsets());
+        trainedOn.restore(m.provenance());
         resumedFromStep = m.step();
         resumedLoss = m.metrics().get(CheckpointManifest.Metrics.LOSS);
         runInitialLoss = m.metrics().get(CheckpointManifest.Metrics.INITIAL_LOSS);
@@ -224,7 +221,8 @@ public class TrainingLoop {
         samplesSeen += batch.size();
         lastLoss = loss;
         for (ViewQueue.Item it : batch) {
-            offsets.merge(it.topic() + "/" + it.partition(), it.offset() + 1, Math::max);
+            offsets.merge(new OffsetKey(it.topic(), it.partition()).toString(), it.offset() + 1, Math::max);
+            trainedOn.add(it);
         }
     }
 
@@ -237,22 +235,23 @@ public class TrainingLoop {
     }
 
     private CheckpointManifest manifest(Learner learner) {
-        Map<String, Double> metrics = new LinkedHashMap<>();
+        Map<String, Double> values = new LinkedHashMap<>();
         double recent = processSteps > 0 ? mean(recentLosses, processSteps) : resumedLoss != null ? resumedLoss : Double.NaN;
-        metrics.put(CheckpointManifest.Metrics.LOSS, recent);
-        metrics.put(CheckpointManifest.Metrics.INITIAL_LOSS, runInitialLoss != null ? runInitialLoss
+        values.put(CheckpointManifest.Metrics.LOSS, recent);
+        values.put(CheckpointManifest.Metrics.INITIAL_LOSS, runInitialLoss != null ? runInitialLoss
                 : mean(firstLosses, Math.min(processSteps, LOSS_WINDOW)));
-        metrics.put("learning_rate", learner.learningRate());
-        Map<String, String> provenance = new LinkedHashMap<>(Engines.provenance(learner.device()));
-        provenance.put(CheckpointManifest.Provenance.HOST, hostname());
-        provenance.put(CheckpointManifest.Provenance.TRAINED_AT, Instant.now().toString());
-        provenance.put("intra_op_threads", Integer.toString(intraOpThreads));
+        values.put(CheckpointManifest.Metrics.LEARNING_RATE, learner.learningRate());
+        Map<String, String> provenance = new LinkedHashMap<>(Engines.provenance(learner.device())); // code version included
+        provenance.put(Provenance.HOST, hostname());
+        provenance.put(Provenance.TRAINED_AT, Instant.now().toString());
+        provenance.put(Provenance.INTRA_OP_THREADS, Integer.toString(intraOpThreads));
         if (resumedFromStep != null) {
-            provenance.put("resumed_from_step", Long.toString(resumedFromStep));
+            provenance.put(Provenance.RESUMED_FROM_STEP, Long.toString(resumedFromStep));
         }
+        provenance.putAll(trainedOn.provenance()); // dataset, recipe, recipe version
         return new CheckpointManifest(CheckpointManifest.FORMAT_VERSION, settings.modelName(), settings.runId(),
                 settings.method().method(), settings.method().architecture(), settings.method().input(), step, samplesSeen,
-                settings.learner().seed(), settings.configHash(), settings.hyperparameters(), metrics, new TreeMap<>(offsets),
+                settings.learner().seed(), settings.configHash(), settings.hyperparameters(), values, new TreeMap<>(offsets),
                 provenance);
     }
 
@@ -261,7 +260,13 @@ public class TrainingLoop {
                 learningRate, resumedFromStep, resumedLoss,
                 processSteps == 0 ? null : mean(firstLosses, Math.min(processSteps, LOSS_WINDOW)),
                 processSteps == 0 ? null : mean(recentLosses, processSteps), median(stepMs), median(waitMs), intraOpThreads,
-                uploader.published(), uploader.lastVersion(), uploader.pending(), error));
+                uploader.published(), uploader.lastVersion(), pending(), uploader.problem(), error));
+    }
+
+    /** Spooled checkpoints not yet published, or null while the spool cannot be listed. */
+    private Integer pending() {
+        OptionalInt n = uploader.pending();
+        return n.isPresent() ? n.getAsInt() : null;
     }
 
     /** Mean of the first {@code min(n, window)} entries of a ring. */
@@ -291,7 +296,7 @@ public class TrainingLoop {
         try {
             return InetAddress.getLocalHost().getHostName();
         } catch (java.io.IOException e) {
-            return "unknown";
+            return Provenance.UNKNOWN;
         }
     }
 }

@@ -18,8 +18,17 @@ import java.util.function.BooleanSupplier;
 @ApplicationScoped
 public class ViewQueue {
 
-    /** A decoded view set and where it came from. */
-    public record Item(ViewSet views, String topic, int partition, long offset) {
+    /**
+     * A decoded view set and where it came from.
+     *
+     * @param dataset the record's {@code ssl-dataset} header, or null if it had none
+     */
+    public record Item(ViewSet views, String topic, int partition, long offset, String dataset) {
+
+        /** A record without the dataset header. */
+        public Item(ViewSet views, String topic, int partition, long offset) {
+            this(views, topic, partition, offset, null);
+        }
     }
 
     private static final int CAPACITY = 4096;
@@ -44,7 +53,6 @@ public class ViewQueue {
         List<Item> batch = new ArrayList<>(n);
         while (batch.size() < n) {
             if (!running.getAsBoolean()) {
-                queue.drainTo(batch, 0);
                 return null;
             }
             Item first = queue.poll(200, TimeUnit.MILLISECONDS);

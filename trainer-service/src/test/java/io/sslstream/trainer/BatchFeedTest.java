@@ -2,7 +2,7 @@ package io.sslstream.trainer;
 
 import ai.djl.Device;
 import io.sslstream.contracts.codec.ViewSet;
-import io.sslstream.trainer.method.MethodSettings;
+import io.sslstream.trainer.method.SimClr;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -34,7 +34,7 @@ class BatchFeedTest {
         SplittableRandom rnd = new SplittableRandom(seed);
         List<ViewQueue.Item> items = new ArrayList<>();
         for (int b = 0; b < batches; b++) {
-            for (ViewSet vs : LearnerTest.batch(MethodSettings.SIMCLR, BATCH, rnd)) {
+            for (ViewSet vs : LearnerTest.batch(SimClr.NAME, BATCH, rnd)) {
                 items.add(new ViewQueue.Item(vs, "ssl.views.simclr", 0, items.size()));
             }
         }
@@ -48,7 +48,7 @@ class BatchFeedTest {
             assertThat(queue.put(it, running::get)).isTrue();
         }
         List<Float> losses = new ArrayList<>();
-        try (Learner learner = new Learner(LearnerTest.settings(MethodSettings.SIMCLR, 3), Device.cpu());
+        try (Learner learner = new Learner(LearnerTest.settings(SimClr.NAME, 3), Device.cpu());
              BatchFeed feed = prefetch ? BatchFeed.prefetching(queue, learner, BATCH, running::get)
                      : BatchFeed.direct(queue, learner, BATCH, running::get)) {
             long expectedOffset = 0;
@@ -85,7 +85,7 @@ class BatchFeedTest {
                     List.of(it.views().views().get(0)), null);
             queue.put(new ViewQueue.Item(oneView, it.topic(), it.partition(), it.offset()), running::get);
         }
-        try (Learner learner = new Learner(LearnerTest.settings(MethodSettings.SIMCLR, 3), Device.cpu());
+        try (Learner learner = new Learner(LearnerTest.settings(SimClr.NAME, 3), Device.cpu());
              BatchFeed feed = BatchFeed.prefetching(queue, learner, BATCH, running::get)) {
             assertThatThrownBy(feed::next).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("needs 2 views");
         }

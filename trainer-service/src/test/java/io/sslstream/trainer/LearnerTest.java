@@ -8,8 +8,13 @@ import io.sslstream.contracts.codec.ViewSet;
 import io.sslstream.contracts.data.FashionMnist;
 import io.sslstream.model.checkpoint.CheckpointArchive;
 import io.sslstream.model.encoder.Encoders;
+import io.sslstream.trainer.method.Byol;
+import io.sslstream.trainer.method.Mae;
+import io.sslstream.trainer.method.MethodConfig;
 import io.sslstream.trainer.method.MethodSettings;
+import io.sslstream.trainer.method.Methods;
 import io.sslstream.trainer.method.MoCo;
+import io.sslstream.trainer.method.SimClr;
 import io.sslstream.trainer.optim.Optimizer;
 import io.sslstream.trainer.optim.OptimizerSettings;
 import io.sslstream.trainer.optim.Schedule;
@@ -42,6 +47,10 @@ class LearnerTest {
     static final Architecture NARROW_CNN = new Architecture(Encoders.SMALL_CNN, Map.of("widths", List.of(8, 16), "strides", List.of(1, 2)));
     static final Architecture NARROW_VIT = Encoders.vit(7, 16, 1, 2);
 
+    /** A short MoCo queue and a narrow MAE decoder, as configuration keys (each method reads its own). */
+    static final MethodConfig SMALL = MethodConfig.of(Map.of("ssl.trainer.moco.queue-size", "40", "ssl.trainer.mae.decoder-dim", "16",
+            "ssl.trainer.mae.decoder-depth", "1", "ssl.trainer.mae.decoder-heads", "2"));
+
     static FashionMnist.Split data;
 
     @BeforeAll
@@ -54,15 +63,15 @@ class LearnerTest {
         for (int i = 0; i < size; i++) {
             int idx = rnd.nextInt(data.count());
             byte[] img = data.images().item(idx);
-            views.add(MethodSettings.MAE.equals(method) ? TestViews.masked("s" + idx, img, rnd, 7, 4, 0.75)
+            views.add(Mae.NAME.equals(method) ? TestViews.masked("s" + idx, img, rnd, 7, 4, 0.75)
                     : TestViews.twoViews("s" + idx, img, rnd));
         }
         return views;
     }
 
     static Learner.Settings settings(String method, long seed) {
-        Architecture arch = MethodSettings.MAE.equals(method) ? NARROW_VIT : NARROW_CNN;
-        MethodSettings ms = MethodSettings.defaults(method, arch, INPUT).withQueueSize(40).withDecoder(16, 1, 2).withTotalSteps(10);
+        Architecture arch = Mae.NAME.equals(method) ? NARROW_VIT : NARROW_CNN;
+        MethodSettings ms = Methods.named(method).settings(arch, INPUT, SMALL).withTotalSteps(10);
         // warm-up and cosine, weight decay: a restored run must also be at the right point of its schedule
         OptimizerSettings opt = new OptimizerSettings("adamw", new Schedule(2e-3, 2, 10, 0.1), 0.05, 0.9, false, 0.02, 0.9, 0.999);
         return new Learner.Settings(ms, opt, 8, seed);
@@ -77,11 +86,11 @@ class LearnerTest {
     void simclrLossFallsOnRealImages() {
         SplittableRandom rnd = new SplittableRandom(1);
         List<Float> losses = new ArrayList<>();
-        Learner.Settings s = new Learner.Settings(MethodSettings.defaults(MethodSettings.SIMCLR, Encoders.smallCnn(), INPUT),
+        Learner.Settings s = new Learner.Settings(SimClr.DEFINITION.defaults(Encoders.smallCnn(), INPUT),
                 OptimizerSettings.adamw(1e-3, 0), 32, 0);
         try (Learner learner = new Learner(s, Device.cpu())) {
             for (int step = 0; step < 40; step++) {
-                losses.add(learner.step(batch(MethodSettings.SIMCLR, 32, rnd)));
+                losses.add(learner.step(batch(SimClr.NAME, 32, rnd)));
             }
             assertThat(learner.steps()).isEqualTo(40);
         }
@@ -118,10 +127,10 @@ class LearnerTest {
             assertThat(a.liveArrays()).as(method).isEqualTo(arraysAfterStep4);
         }
         assertThat(CheckpointArchive.entries(archive)).containsKeys(CheckpointArchive.MANIFEST, CheckpointArchive.ENCODER, Optimizer.ENTRY);
-        if (method.equals(MethodSettings.MOCO)) {
+        if (method.equals(MoCo.NAME)) {
             assertThat(CheckpointArchive.entries(archive)).containsKeys(MoCo.QUEUE, "key-encoder.params", "key-head.params");
         }
-        if (method.equals(MethodSettings.BYOL)) {
+        if (method.equals(Byol.NAME)) {
             assertThat(CheckpointArchive.entries(archive)).containsKeys("target-encoder.params", "target-head.params", "predictor.params");
         }
         try (Learner b = new Learner(settings(method, 99), Device.cpu())) {

@@ -1,9 +1,14 @@
 package io.sslstream.trainer;
 
+import io.sslstream.contracts.Topics;
 import io.sslstream.contracts.codec.PatchMask;
 import io.sslstream.contracts.codec.View;
 import io.sslstream.contracts.codec.ViewSet;
 
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.SplittableRandom;
 
@@ -11,6 +16,11 @@ import java.util.SplittableRandom;
 public final class TestViews {
 
     private TestViews() {
+    }
+
+    /** The headers of a view record made from a sample of {@code dataset}. */
+    public static Headers dataset(String dataset) {
+        return new RecordHeaders().add(Topics.HEADER_DATASET, dataset.getBytes(StandardCharsets.UTF_8));
     }
 
     /** A cheap two-view pair for tests: a random shift of up to 3 pixels and a random flip, per view. */

@@ -11,6 +11,7 @@ import io.sslstream.contracts.registry.RegistryException;
 import io.sslstream.kafka.InProcessKafka;
 import io.sslstream.kafka.LocalProcesses;
 import io.sslstream.kafka.TopicAdmin;
+import io.sslstream.model.BuildInfo;
 import io.sslstream.model.checkpoint.CheckpointArchive;
 import io.sslstream.trainer.optim.Optimizer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -50,7 +51,9 @@ import static org.awaitility.Awaitility.await;
  * step counter continues from 40, the first losses after the restart are those of the checkpoint and not the initial
  * ones, and the consumer continued at the checkpoint's offsets (the committed offsets were far ahead of them).
  *
- * <p>Needs {@code registry-service/target/quarkus-app} (the reactor builds it before this module).
+ * <p>Needs registry-service's application, {@code registry-service/target/quarkus-app} (system property
+ * {@value #REGISTRY_APP}, set by this module's pom): this module depends on registry-service, so the reactor builds it
+ * first, also with {@code ./mvnw -pl trainer-service -am verify}.
  */
 class TrainerResumeIT {
 
@@ -61,6 +64,9 @@ class TrainerResumeIT {
     static final Path HOME = Path.of("..").toAbsolutePath().normalize();
     static final Path WORK = Path.of("target/resume-it-" + System.currentTimeMillis()).toAbsolutePath();
     static final HttpClient HTTP = HttpClient.newHttpClient();
+    static final String REGISTRY_APP = "registry.app";
+    static final Path REGISTRY_JAR = Path.of(System.getProperty(REGISTRY_APP,
+            HOME.resolve("registry-service/target/quarkus-app/quarkus-run.jar").toString()));
 
     static InProcessKafka kafka;
     static Process registryProcess;
@@ -69,6 +75,8 @@ class TrainerResumeIT {
 
     @BeforeAll
     static void broker() throws Exception {
+        assertThat(REGISTRY_JAR).as("registry-service's application %s is missing: build it through the reactor "
+                + "(./mvnw -pl trainer-service -am verify builds registry-service first)", REGISTRY_JAR).isRegularFile();
         Files.createDirectories(WORK);
         kafka = InProcessKafka.start();
         TopicAdmin.ensureTopics(kafka.bootstrapServers(), Map.of(Topics.views("simclr"), 1, Topics.SAMPLES_DLQ, 1,
@@ -81,7 +89,8 @@ class TrainerResumeIT {
                 ProducerConfig.ACKS_CONFIG, "all"), new StringSerializer(), new ByteArraySerializer())) {
             for (int i = 0; i < RECORDS; i++) {
                 String id = "fashion-mnist/train/" + i;
-                p.send(new ProducerRecord<>(Topics.views("simclr"), id, TestViews.twoViews(id, data.images().item(i), rnd).encode()));
+                p.send(new ProducerRecord<>(Topics.views("simclr"), null, id, TestViews.twoViews(id, data.images().item(i), rnd).encode(),
+                        TestViews.dataset("fashion-mnist")));
             }
             p.flush();
         }
@@ -139,6 +148,16 @@ class TrainerResumeIT {
         List<Long> steps = versions().stream().map(ModelVersion::step).sorted().toList();
         assertThat(steps).containsExactly(10L, 20L, 30L, 40L, 50L, 60L); // no step published twice, none lost
 
+        // the published checkpoints say what they were trained on and by which code; the resumed one where it resumed
+        for (CheckpointManifest m : List.of(m40, at60.manifest())) {
+            assertThat(m.provenance()).containsEntry(CheckpointManifest.Provenance.DATASET, "fashion-mnist")
+                    .containsEntry(CheckpointManifest.Provenance.RECIPE, "test")
+                    .containsEntry(CheckpointManifest.Provenance.RECIPE_VERSION, "1")
+                    .containsEntry(CheckpointManifest.Provenance.CODE_VERSION, BuildInfo.codeVersion());
+        }
+        assertThat(m40.provenance()).doesNotContainKey(CheckpointManifest.Provenance.RESUMED_FROM_STEP);
+        assertThat(at60.manifest().provenance()).containsEntry(CheckpointManifest.Provenance.RESUMED_FROM_STEP, "40");
+
         // the loss continues: the first losses after the restart are near the checkpoint's, far below the initial ones
         double firstAfterRestart = resumed.path("initialLoss").asDouble();
         assertThat(lossAt40).isLessThan(initialLoss - 0.3);
@@ -163,11 +182,9 @@ class TrainerResumeIT {
     }
 
     static Process startRegistry() throws IOException, InterruptedException {
-        Path jar = HOME.resolve("registry-service/target/quarkus-app/quarkus-run.jar");
-        assertThat(jar).as("build registry-service first (./mvnw -pl registry-service package)").isRegularFile();
         Process p = new ProcessBuilder(LocalProcesses.java(), "-Xmx512m", "-Dquarkus.http.port=" + registryPort,
                 "-Dkafka.bootstrap.servers=" + kafka.bootstrapServers(),
-                "-Dssl.registry.data-dir=" + WORK.resolve("registry"), "-jar", jar.toString())
+                "-Dssl.registry.data-dir=" + WORK.resolve("registry"), "-jar", REGISTRY_JAR.toString())
                 .redirectErrorStream(true).redirectOutput(WORK.resolve("registry.log").toFile()).start();
         awaitReady(p, registryPort, WORK.resolve("registry.log"));
         return p;

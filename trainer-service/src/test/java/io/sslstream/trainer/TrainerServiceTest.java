@@ -8,6 +8,7 @@ import io.sslstream.contracts.codec.View;
 import io.sslstream.contracts.codec.ViewSet;
 import io.sslstream.contracts.data.FashionMnist;
 import io.sslstream.kafka.KafkaTestResource;
+import io.sslstream.model.BuildInfo;
 import io.sslstream.model.checkpoint.CheckpointArchive;
 import io.restassured.RestAssured;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -58,7 +59,8 @@ class TrainerServiceTest {
                 ProducerConfig.ACKS_CONFIG, "all"), new StringSerializer(), new ByteArraySerializer())) {
             for (int i = 0; i < data.count(); i++) {
                 String id = "fashion-mnist/train/" + i;
-                p.send(new ProducerRecord<>(topic, id, TestViews.twoViews(id, data.images().item(i), rnd).encode()));
+                p.send(new ProducerRecord<>(topic, null, id, TestViews.twoViews(id, data.images().item(i), rnd).encode(),
+                        TestViews.dataset("fashion-mnist")));
                 if (i == 100) {
                     byte[] good = TestViews.twoViews("bad-1", data.images().item(0), rnd).encode();
                     p.send(new ProducerRecord<>(topic, "bad-truncated", Arrays.copyOf(good, good.length - 10)));
@@ -96,6 +98,13 @@ class TrainerServiceTest {
                 "optimizer.bin");
         assertThat(m.method()).isEqualTo("simclr");
         assertThat(m.hyperparameters()).containsEntry("optimizer", "adamw").containsEntry("encoder", "small-cnn");
+        // provenance: what it was trained on (the records' dataset header, the view sets' recipe and version) and by which code
+        assertThat(m.provenance()).containsEntry(CheckpointManifest.Provenance.DATASET, "fashion-mnist")
+                .containsEntry(CheckpointManifest.Provenance.RECIPE, "test")
+                .containsEntry(CheckpointManifest.Provenance.RECIPE_VERSION, "1")
+                .containsEntry(CheckpointManifest.Provenance.CODE_VERSION, BuildInfo.codeVersion())
+                .containsKeys(CheckpointManifest.Provenance.ENGINE_VERSION, CheckpointManifest.Provenance.INTRA_OP_THREADS)
+                .doesNotContainKey(CheckpointManifest.Provenance.RESUMED_FROM_STEP);
         assertThat(((Number) status.get("intraOpThreads")).intValue()).isEqualTo(Runtime.getRuntime().availableProcessors());
 
         String metrics = RestAssured.get("/q/metrics").asString();

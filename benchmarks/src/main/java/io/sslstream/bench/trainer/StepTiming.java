@@ -8,7 +8,7 @@ import io.sslstream.contracts.codec.ViewSet;
 import io.sslstream.contracts.data.FashionMnist;
 import io.sslstream.trainer.Learner;
 import io.sslstream.trainer.Threads;
-import io.sslstream.trainer.method.MethodSettings;
+import io.sslstream.trainer.method.SimClr;
 import io.sslstream.trainer.optim.OptimizerSettings;
 
 import java.util.List;
@@ -38,7 +38,7 @@ public final class StepTiming {
 
     public static Learner.Settings simclr(Architecture arch, int batch) {
         InputSpec input = new InputSpec(1, 28, 28, List.of(FashionMnist.MEAN), List.of(FashionMnist.STD));
-        return new Learner.Settings(MethodSettings.defaults(MethodSettings.SIMCLR, arch, input), OptimizerSettings.adamw(1e-3, 0), batch, 0);
+        return new Learner.Settings(SimClr.DEFINITION.defaults(arch, input), OptimizerSettings.adamw(1e-3, 0), batch, 0);
     }
 
     /**

@@ -87,7 +87,23 @@ public record CheckpointManifest(int formatVersion, String modelName, String run
         public static final String ARCH = "arch";
         public static final String HOST = "host";
         public static final String TRAINED_AT = "trained_at";
+        /**
+         * Datasets of the samples the run trained on since it started (the view records' {@code ssl-dataset}
+         * header), sorted and comma-separated; {@value #UNKNOWN} stands for records without the header.
+         */
         public static final String DATASET = "dataset";
+        /** Recipes of the view sets the run trained on since it started ({@code ViewSet.recipe}), sorted, comma-separated. */
+        public static final String RECIPE = "recipe";
+        /** Recipe versions of those view sets ({@code ViewSet.recipeVersion}), in ascending order, comma-separated. */
+        public static final String RECIPE_VERSION = "recipe_version";
+        /** The git commit the writing code was built from ({@code -dirty} if the tree had changes), or {@value #UNKNOWN}. */
+        public static final String CODE_VERSION = "code_version";
+        /** libtorch intra-op threads of the training thread. */
+        public static final String INTRA_OP_THREADS = "intra_op_threads";
+        /** Step of the checkpoint the writing process resumed from (absent for a process that started fresh). */
+        public static final String RESUMED_FROM_STEP = "resumed_from_step";
+        /** The value of a provenance entry nobody could know (no header, a build outside git...). */
+        public static final String UNKNOWN = "unknown";
 
         private Provenance() {
         }
@@ -99,6 +115,8 @@ public record CheckpointManifest(int formatVersion, String modelName, String run
         public static final String LOSS = "loss";
         /** Mean training loss over the first steps of the run. */
         public static final String INITIAL_LOSS = "initial_loss";
+        /** Learning rate of the step after the checkpoint. */
+        public static final String LEARNING_RATE = "learning_rate";
 
         private Metrics() {
         }

@@ -22,7 +22,7 @@ import java.util.Map;
  */
 public final class Encoders {
 
-    /** The reference CNN of {@code ../shared/bench/simclr_fmnist.py}. */
+    /** The reference CNN of {@code benchmarks/peer/simclr_fmnist.py}. */
     public static final String SMALL_CNN = "small-cnn";
     /** ResNet-18 with the small-image stem (3x3 conv, stride 1, no max-pool); {@value #RESNET} with other widths. */
     public static final String RESNET18 = "resnet18";

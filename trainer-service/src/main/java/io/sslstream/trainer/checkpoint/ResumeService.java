@@ -4,6 +4,7 @@ import io.quarkus.logging.Log;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.sslstream.contracts.checkpoint.CheckpointManifest;
+import io.sslstream.contracts.checkpoint.OffsetKey;
 import io.sslstream.contracts.registry.ModelVersion;
 import io.sslstream.contracts.registry.Page;
 import io.sslstream.contracts.registry.RegistryClient;
@@ -16,13 +17,12 @@ import io.sslstream.trainer.config.TrainerConfig;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import jakarta.inject.Inject;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -43,7 +43,9 @@ import java.util.stream.Stream;
  * for as long as it takes; no checkpoint → fresh start; a checkpoint of another method, architecture, input or
  * state-shaping hyperparameter ({@link RunSettings#STATE_SHAPING}) → refuse: the trainer fails with the reason
  * (use a new run id to start over); other changed hyperparameters (learning rate, batch size...) → resume, listing
- * the changes.
+ * the changes; a spool that cannot be listed, or a spooled checkpoint that cannot be read → refuse: the trainer
+ * fails with the reason, for either might hold the run's newest checkpoint and resuming from an older one would
+ * silently lose training.
  */
 @ApplicationScoped
 public class ResumeService {
@@ -55,13 +57,16 @@ public class ResumeService {
     /** Folder of the spool where the checkpoint to resume from is kept. */
     static final String RESUME_DIR = "resume";
 
-    @Inject
-    TrainerConfig config;
-    @Inject
-    RunSettings settings;
+    private final TrainerConfig config;
+    private final RunSettings settings;
 
     private final CompletableFuture<Optional<Checkpoint>> decision = new CompletableFuture<>();
     private volatile boolean stopping;
+
+    ResumeService(TrainerConfig config, RunSettings settings) {
+        this.config = config;
+        this.settings = settings;
+    }
 
     void onStart(@Observes @Priority(500) StartupEvent e) {
         if (!config.resume().enabled()) {
@@ -89,13 +94,19 @@ public class ResumeService {
         try {
             return decision.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (java.util.concurrent.ExecutionException ex) {
-            throw ex.getCause() instanceof RuntimeException r ? r : new IllegalStateException(ex.getCause());
+            throw ex.getCause() instanceof RuntimeException r ? r : new IllegalStateException(ex.getCause().getMessage(), ex.getCause());
         }
     }
 
-    /** The offsets to seek to once the decision is made: the checkpoint's, or none (committed offsets). */
-    public Map<String, Long> offsets(Duration timeout) throws InterruptedException, TimeoutException {
-        return await(timeout).map(c -> c.manifest().offsets()).orElse(Map.of());
+    /**
+     * The offsets to seek to once the decision is made: the checkpoint's, or none (committed offsets). A manifest key
+     * that is not {@code topic/partition} is an {@link IllegalArgumentException}: the consumer then keeps its committed
+     * offsets, with the reason logged.
+     */
+    public Map<OffsetKey, Long> offsets(Duration timeout) throws InterruptedException, TimeoutException {
+        Map<OffsetKey, Long> out = new HashMap<>();
+        await(timeout).ifPresent(c -> c.manifest().offsets().forEach((k, v) -> out.put(OffsetKey.parse(k), v)));
+        return out;
     }
 
     Optional<Checkpoint> find() throws IOException {
@@ -128,26 +139,36 @@ public class ResumeService {
         return best;
     }
 
-    private Optional<Checkpoint> newestInSpool(Path spool) {
-        if (!Files.isDirectory(spool)) {
+    /**
+     * The run's newest checkpoint among those spooled and not yet uploaded. No spool yet (a new pod) is none; a spool
+     * that cannot be listed or a checkpoint in it that cannot be read is an {@link IOException} naming it.
+     */
+    private Optional<Checkpoint> newestInSpool(Path spool) throws IOException {
+        if (Files.notExists(spool)) {
             return Optional.empty();
         }
+        List<Path> files;
         try (Stream<Path> s = Files.list(spool)) {
-            return s.filter(p -> p.getFileName().toString().endsWith(CheckpointUploader.SUFFIX))
-                    .map(p -> {
-                        try {
-                            return new Checkpoint(p, CheckpointArchive.readManifest(p), "spool " + p.getFileName());
-                        } catch (IOException ex) {
-                            Log.warnf("unreadable checkpoint %s in the spool: %s", p, ex.getMessage());
-                            return null;
-                        }
-                    })
-                    .filter(c -> c != null && c.manifest().runId().equals(settings.runId())
-                            && c.manifest().modelName().equals(settings.modelName()))
-                    .max(Comparator.comparingLong(c -> c.manifest().step()));
+            files = s.filter(p -> p.getFileName().toString().endsWith(CheckpointUploader.SUFFIX)).toList();
         } catch (IOException ex) {
-            return Optional.empty();
+            throw new IOException("checkpoint spool " + spool + " cannot be listed (" + ex + "): it may hold run "
+                    + settings.runId() + "'s newest checkpoint; repair it, or remove it to resume from the registry", ex);
         }
+        Optional<Checkpoint> newest = Optional.empty();
+        for (Path p : files) {
+            CheckpointManifest m;
+            try {
+                m = CheckpointArchive.readManifest(p);
+            } catch (IOException | RuntimeException ex) {
+                throw new IOException("checkpoint " + p + " in the spool cannot be read (" + ex.getMessage() + "): it may be run "
+                        + settings.runId() + "'s newest; move it out of the spool to resume from an older checkpoint", ex);
+            }
+            if (m.runId().equals(settings.runId()) && m.modelName().equals(settings.modelName())
+                    && (newest.isEmpty() || m.step() > newest.get().manifest().step())) {
+                newest = Optional.of(new Checkpoint(p, m, "spool " + p.getFileName()));
+            }
+        }
+        return newest;
     }
 
     /** The registry's version of this run with the largest step; retries while the registry is unreachable. */

@@ -4,7 +4,8 @@ import io.smallrye.config.ConfigSourceContext;
 import io.smallrye.config.ConfigSourceFactory;
 import io.smallrye.config.ConfigValue;
 import io.smallrye.config.common.MapBackedConfigSource;
-import io.sslstream.trainer.method.MethodSettings;
+import io.sslstream.trainer.method.MethodDefinition;
+import io.sslstream.trainer.method.Methods;
 import org.eclipse.microprofile.config.spi.ConfigSource;
 
 import java.util.List;
@@ -12,8 +13,10 @@ import java.util.Map;
 
 /**
  * Gives {@code ssl.trainer.recipe} a default that follows {@code ssl.trainer.method} (so that
- * {@code ssl.trainer.method=byol} alone reads {@code ssl.views.byol}). Its ordinal is below
- * {@code application.properties}, environment and system properties: any explicit recipe wins.
+ * {@code ssl.trainer.method=byol} alone reads {@code ssl.views.byol}): the method's
+ * {@link MethodDefinition#defaultRecipe()}. Its ordinal is below {@code application.properties}, environment and
+ * system properties: any explicit recipe wins. An unknown method gets the first method's recipe here; the run's
+ * settings refuse it with the list of methods.
  */
 public class MethodDefaultsConfigSourceFactory implements ConfigSourceFactory {
 
@@ -24,8 +27,9 @@ public class MethodDefaultsConfigSourceFactory implements ConfigSourceFactory {
     @Override
     public Iterable<ConfigSource> getConfigSources(ConfigSourceContext context) {
         ConfigValue method = context.getValue(METHOD);
-        String m = method == null || method.getValue() == null ? MethodSettings.SIMCLR : method.getValue();
-        return List.of(new MapBackedConfigSource("trainer method defaults", Map.of(RECIPE, MethodSettings.defaultRecipe(m)), ORDINAL) {
+        MethodDefinition m = method == null || method.getValue() == null ? Methods.ALL.get(0)
+                : Methods.find(method.getValue()).orElse(Methods.ALL.get(0));
+        return List.of(new MapBackedConfigSource("trainer method defaults", Map.of(RECIPE, m.defaultRecipe()), ORDINAL) {
         });
     }
 }

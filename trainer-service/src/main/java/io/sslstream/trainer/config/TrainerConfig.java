@@ -21,12 +21,16 @@ public interface TrainerConfig {
     @WithDefault("local")
     String runId();
 
-    /** SSL method: {@code simclr}, {@code moco}, {@code byol}, {@code simsiam}, {@code barlow-twins}, {@code vicreg}, {@code mae}. */
+    /**
+     * SSL method: {@code simclr}, {@code moco}, {@code byol}, {@code simsiam}, {@code barlow-twins}, {@code vicreg},
+     * {@code mae} (the list is {@link io.sslstream.trainer.method.Methods#ALL}; each method's own keys,
+     * {@code ssl.trainer.<method>.*}, are a {@code @ConfigMapping} in its file).
+     */
     @WithDefault("simclr")
     String method();
 
     /**
-     * Augmenter recipe whose views are consumed ({@code ssl.views.<recipe>}); the default depends on the method
+     * Augmenter recipe whose views are consumed ({@code ssl.views.<recipe>}); the default is the method's
      * (simclr, moco, simsiam: {@code simclr}; byol, barlow-twins, vicreg: {@code byol}; mae: {@code mae}), see
      * {@link MethodDefaultsConfigSourceFactory}.
      */
@@ -76,21 +80,6 @@ public interface TrainerConfig {
 
     /** Optimizer, schedule and heads. */
     Optim optim();
-
-    /** MoCo v2. */
-    Moco moco();
-
-    /** BYOL. */
-    Byol byol();
-
-    /** Barlow Twins. */
-    BarlowTwins barlowTwins();
-
-    /** VICReg. */
-    Vicreg vicreg();
-
-    /** MAE. */
-    Mae mae();
 
     /** Checkpointing. */
     Checkpoint checkpoint();
@@ -158,13 +147,13 @@ public interface TrainerConfig {
         /** Learning-rate schedule by step. */
         Schedule schedule();
 
-        /** Softmax temperature of SimCLR (default 0.5) and MoCo (default 0.2). */
+        /** Softmax temperature of SimCLR (default 0.5) and MoCo (default 0.2); the method's default when unset. */
         Optional<Double> temperature();
 
-        /** Projection head sizes after the encoder (default per method, e.g. 128,64 for SimCLR). */
+        /** Projection head sizes after the encoder; the method's default when unset (e.g. 128,64 for SimCLR). */
         Optional<List<Integer>> projection();
 
-        /** Predictor sizes of BYOL (default 512,128) and SimSiam (default 128,512). */
+        /** Predictor sizes of BYOL (default 512,128) and SimSiam (default 128,512); the method's default when unset. */
         Optional<List<Integer>> predictor();
     }
 
@@ -181,65 +170,6 @@ public interface TrainerConfig {
         /** The floor, as a fraction of the peak learning rate. */
         @WithDefault("0")
         double finalFraction();
-    }
-
-    /** MoCo v2. */
-    interface Moco {
-        /** Negative keys in the queue. */
-        @WithDefault("4096")
-        int queueSize();
-
-        /** Key-encoder momentum at the start (rises to 1 with a cosine when the run has a planned length). */
-        @WithDefault("0.99")
-        double momentum();
-    }
-
-    /** BYOL. */
-    interface Byol {
-        /** Target momentum at the start (rises to 1 with a cosine when the run has a planned length). */
-        @WithDefault("0.99")
-        double momentum();
-    }
-
-    /** Barlow Twins. */
-    interface BarlowTwins {
-        /** Weight of the off-diagonal terms. */
-        @WithDefault("0.0051")
-        double lambda();
-    }
-
-    /** VICReg. */
-    interface Vicreg {
-        /** Invariance weight. */
-        @WithDefault("25")
-        double simCoeff();
-
-        /** Variance weight. */
-        @WithDefault("25")
-        double varCoeff();
-
-        /** Covariance weight. */
-        @WithDefault("1")
-        double covCoeff();
-    }
-
-    /** MAE. */
-    interface Mae {
-        /** Decoder width. */
-        @WithDefault("128")
-        int decoderDim();
-
-        /** Decoder layers. */
-        @WithDefault("2")
-        int decoderDepth();
-
-        /** Decoder attention heads. */
-        @WithDefault("4")
-        int decoderHeads();
-
-        /** Reconstruct per-patch normalised pixels. */
-        @WithDefault("true")
-        boolean normPixLoss();
     }
 
     /** Checkpoints. */

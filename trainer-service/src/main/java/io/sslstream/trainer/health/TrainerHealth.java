@@ -3,7 +3,6 @@ package io.sslstream.trainer.health;
 import io.sslstream.trainer.TrainerStatus;
 import io.sslstream.trainer.TrainingLoop;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Liveness;
@@ -13,8 +12,11 @@ import org.eclipse.microprofile.health.Liveness;
 @ApplicationScoped
 public class TrainerHealth implements HealthCheck {
 
-    @Inject
-    TrainingLoop loop;
+    private final TrainingLoop loop;
+
+    TrainerHealth(TrainingLoop loop) {
+        this.loop = loop;
+    }
 
     @Override
     public HealthCheckResponse call() {

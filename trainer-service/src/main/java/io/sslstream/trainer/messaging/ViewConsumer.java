@@ -5,21 +5,20 @@ import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.IncomingKafkaRecord;
 import io.smallrye.reactive.messaging.kafka.KafkaRecord;
 import io.smallrye.reactive.messaging.kafka.KafkaRecordBatch;
-import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import io.quarkus.logging.Log;
-import io.micrometer.core.instrument.MeterRegistry;
 import io.sslstream.contracts.Topics;
 import io.sslstream.contracts.codec.CodecException;
 import io.sslstream.contracts.codec.View;
 import io.sslstream.contracts.codec.ViewSet;
 import io.sslstream.contracts.codec.PatchMask;
+import io.sslstream.service.messaging.DeadLetter;
 import io.sslstream.trainer.RunSettings;
+import io.sslstream.trainer.TrainerMetrics;
 import io.sslstream.trainer.TrainingLoop;
 import io.sslstream.trainer.ViewQueue;
 import io.sslstream.trainer.config.TrainerConfig;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
-import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.header.Header;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Message;
@@ -37,27 +36,26 @@ import java.util.concurrent.CompletionStage;
 @ApplicationScoped
 public class ViewConsumer {
 
-    /** Incoming channel of view sets. */
-    public static final String CHANNEL = "views";
-    /** Outgoing channel of rejected records ({@code ssl.samples.dlq}). */
-    public static final String DLQ_CHANNEL = "views-dlq";
     static final String STAGE = "trainer.decode";
 
-    @Inject
-    ViewQueue queue;
-    @Inject
-    TrainingLoop loop;
-    @Inject
-    TrainerConfig config;
-    @Inject
-    RunSettings settings;
-    @Inject
-    MeterRegistry registry;
-    @Inject
-    @Channel(DLQ_CHANNEL)
-    MutinyEmitter<byte[]> dlq;
+    private final ViewQueue queue;
+    private final TrainingLoop loop;
+    private final TrainerConfig config;
+    private final RunSettings settings;
+    private final TrainerMetrics metrics;
+    private final MutinyEmitter<byte[]> dlq;
 
-    @Incoming(CHANNEL)
+    ViewConsumer(ViewQueue queue, TrainingLoop loop, TrainerConfig config, RunSettings settings, TrainerMetrics metrics,
+                 @Channel(Channels.VIEWS_DLQ) MutinyEmitter<byte[]> dlq) {
+        this.queue = queue;
+        this.loop = loop;
+        this.config = config;
+        this.settings = settings;
+        this.metrics = metrics;
+        this.dlq = dlq;
+    }
+
+    @Incoming(Channels.VIEWS)
     @Blocking(ordered = true)
     public CompletionStage<Void> consume(KafkaRecordBatch<String, byte[]> batch) throws InterruptedException {
         for (KafkaRecord<String, byte[]> record : batch) {
@@ -76,13 +74,19 @@ public class ViewConsumer {
                 reject(r, "shape-mismatch", e.getMessage());
                 continue;
             }
-            if (!queue.put(new ViewQueue.Item(vs, r.getTopic(), r.getPartition(), r.getOffset()), loop::isRunning)) {
+            if (!queue.put(new ViewQueue.Item(vs, r.getTopic(), r.getPartition(), r.getOffset(), dataset(r)), loop::isRunning)) {
                 // shutting down: neither ack nor nack, so that the offsets stay uncommitted and the next
                 // start reads these records again (a nack would send the whole batch to the DLQ)
                 return CompletableFuture.completedFuture(null);
             }
         }
         return batch.ack();
+    }
+
+    /** The record's {@link Topics#HEADER_DATASET}, or null (records from an augmenter that did not set it yet). */
+    private static String dataset(IncomingKafkaRecord<String, byte[]> r) {
+        Header h = r.getHeaders().lastHeader(Topics.HEADER_DATASET);
+        return h == null || h.value() == null ? null : new String(h.value(), StandardCharsets.UTF_8);
     }
 
     private void check(ViewSet vs) {
@@ -122,15 +126,9 @@ public class ViewConsumer {
     }
 
     private void reject(IncomingKafkaRecord<String, byte[]> r, String reason, String message) {
-        registry.counter("ssl.trainer.rejected", "reason", reason).increment();
-        Log.warnf("rejected %s/%d/%d: %s", r.getTopic(), r.getPartition(), r.getOffset(), message);
-        RecordHeaders h = new RecordHeaders();
-        h.add(Topics.HEADER_DLQ_REASON, reason.getBytes(StandardCharsets.UTF_8));
-        h.add(Topics.HEADER_DLQ_STAGE, STAGE.getBytes(StandardCharsets.UTF_8));
-        h.add(Topics.HEADER_DLQ_MESSAGE, message.getBytes(StandardCharsets.UTF_8));
-        h.add(Topics.HEADER_DLQ_SOURCE, (r.getTopic() + "/" + r.getPartition() + "/" + r.getOffset()).getBytes(StandardCharsets.UTF_8));
-        OutgoingKafkaRecordMetadata<String> meta = OutgoingKafkaRecordMetadata.<String>builder()
-                .withTopic(Topics.SAMPLES_DLQ).withKey(r.getKey()).withHeaders(h).build();
-        dlq.sendMessageAndAwait(Message.of(r.getPayload()).addMetadata(meta));
+        DeadLetter letter = new DeadLetter(reason, STAGE, message, DeadLetter.source(r.getTopic(), r.getPartition(), r.getOffset()));
+        metrics.rejected(reason);
+        Log.warnf("rejected %s: %s", letter.source(), message);
+        dlq.sendMessageAndAwait(Message.of(r.getPayload()).addMetadata(letter.metadata(Topics.SAMPLES_DLQ, r.getKey())));
     }
 }

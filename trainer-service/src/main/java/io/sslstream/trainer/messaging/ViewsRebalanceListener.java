@@ -3,9 +3,9 @@ package io.sslstream.trainer.messaging;
 import io.quarkus.logging.Log;
 import io.smallrye.common.annotation.Identifier;
 import io.smallrye.reactive.messaging.kafka.KafkaConsumerRebalanceListener;
+import io.sslstream.contracts.checkpoint.OffsetKey;
 import io.sslstream.trainer.checkpoint.ResumeService;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.common.TopicPartition;
 
@@ -29,14 +29,16 @@ public class ViewsRebalanceListener implements KafkaConsumerRebalanceListener {
     /** The name {@code mp.messaging.incoming.views.consumer-rebalance-listener.name} refers to. */
     public static final String NAME = "trainer-views-rebalance";
 
-    @Inject
-    ResumeService resume;
-
+    private final ResumeService resume;
     private final Set<TopicPartition> positioned = ConcurrentHashMap.newKeySet();
+
+    ViewsRebalanceListener(ResumeService resume) {
+        this.resume = resume;
+    }
 
     @Override
     public void onPartitionsAssigned(Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
-        Map<String, Long> offsets;
+        Map<OffsetKey, Long> offsets;
         try {
             // decided before the consumer started; the wait only guards against an unexpected start order
             offsets = resume.offsets(Duration.ofSeconds(60));
@@ -51,7 +53,7 @@ public class ViewsRebalanceListener implements KafkaConsumerRebalanceListener {
             if (!positioned.add(tp)) {
                 continue;
             }
-            Long offset = offsets.get(tp.topic() + "/" + tp.partition());
+            Long offset = offsets.get(new OffsetKey(tp.topic(), tp.partition()));
             if (offset != null) {
                 consumer.seek(tp, offset);
                 Log.infof("resumed %s at offset %d (the checkpoint's)", tp, offset);

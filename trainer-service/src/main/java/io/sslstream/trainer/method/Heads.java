@@ -22,6 +22,14 @@ public final class Heads {
     private Heads() {
     }
 
+    /** A head's sizes, checked: a method that has the head needs at least one layer in it. */
+    static List<Integer> required(String method, String head, List<Integer> sizes) {
+        if (sizes.isEmpty()) {
+            throw new IllegalArgumentException(method + " needs a " + head + " head");
+        }
+        return List.copyOf(sizes);
+    }
+
     /**
      * {@code Linear -> BatchNorm -> ReLU} for every size but the last, then a Linear (and the {@code last} norm).
      * Input {@code (N, in)}, output {@code (N, sizes[last])}.

@@ -5,10 +5,18 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
+import io.quarkus.arc.Unremovable;
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
 import io.sslstream.contracts.codec.PatchMask;
+import io.sslstream.model.encoder.Encoders;
 import io.sslstream.model.encoder.VisionTransformer;
 
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 
 /**
  * MAE (He et al. 2022): the ViT encoder sees only the visible patches of the augmenter's mask; a light decoder
@@ -21,19 +29,78 @@ import java.util.List;
  */
 public final class Mae extends Method {
 
+    public static final String NAME = "mae";
+
+    /** One view and its patch mask, from the {@code mae} recipe, on {@code vit-tiny} by default; its own keys are {@code ssl.trainer.mae.*}. */
+    public static final MethodDefinition DEFINITION = new MethodDefinition(NAME, 1, true, "mae", Encoders.VIT_TINY,
+            Set.of("decoder_dim", "decoder_depth", "decoder_heads"), Optional.of(Config.class), Options::from);
+
+    /**
+     * MAE's own keys (unremovable: Quarkus registers a mapping nobody injects only then; the
+     * method reads it through {@link MethodConfig#mapping}).
+     */
+    @Unremovable
+    @ConfigMapping(prefix = "ssl.trainer.mae")
+    public interface Config {
+        /** Decoder width. */
+        @WithDefault("128")
+        int decoderDim();
+
+        /** Decoder layers. */
+        @WithDefault("2")
+        int decoderDepth();
+
+        /** Decoder attention heads. */
+        @WithDefault("4")
+        int decoderHeads();
+
+        /** Reconstruct per-patch normalised pixels. */
+        @WithDefault("true")
+        boolean normPixLoss();
+    }
+
+    /**
+     * @param decoderDim    decoder width ({@code ssl.trainer.mae.decoder-dim})
+     * @param decoderDepth  decoder layers ({@code ssl.trainer.mae.decoder-depth})
+     * @param decoderHeads  decoder attention heads ({@code ssl.trainer.mae.decoder-heads})
+     * @param normPixLoss   reconstruct per-patch normalised pixels ({@code ssl.trainer.mae.norm-pix-loss})
+     */
+    public record Options(int decoderDim, int decoderDepth, int decoderHeads, boolean normPixLoss) implements MethodOptions {
+
+        static Options from(MethodConfig c) {
+            Config own = c.mapping(Config.class);
+            return new Options(own.decoderDim(), own.decoderDepth(), own.decoderHeads(), own.normPixLoss());
+        }
+
+        @Override
+        public Map<String, Object> describe() {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("decoder_dim", decoderDim);
+            m.put("decoder_depth", decoderDepth);
+            m.put("decoder_heads", decoderHeads);
+            m.put("norm_pix_loss", normPixLoss);
+            return m;
+        }
+
+        @Override
+        public Method create(MethodSettings settings, NDManager manager) {
+            return new Mae(settings, this, manager);
+        }
+    }
+
     public static final String DECODER = "decoder.params";
 
     private final VisionTransformer vit;
     private final Block decoder;
     private final MaeLoss loss;
 
-    public Mae(MethodSettings settings, NDManager parent) {
+    Mae(MethodSettings settings, Options options, NDManager parent) {
         super(settings, parent);
         vit = (VisionTransformer) encoder;
         int pixels = vit.patch() * vit.patch() * settings.input().channels();
-        decoder = add(DECODER, () -> new MaeDecoder(settings.decoderDim(), settings.decoderDepth(), settings.decoderHeads(),
+        decoder = add(DECODER, () -> new MaeDecoder(options.decoderDim(), options.decoderDepth(), options.decoderHeads(),
                 vit.gridRows(), vit.gridCols(), pixels), new Shape(1, vit.tokens(), vit.dim()));
-        loss = new MaeLoss(settings.normPix());
+        loss = new MaeLoss(options.normPixLoss());
     }
 
     /** Per-sample index arrays of a batch of masks. */

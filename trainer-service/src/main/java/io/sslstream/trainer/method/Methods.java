@@ -1,23 +1,38 @@
 package io.sslstream.trainer.method;
 
-import ai.djl.ndarray.NDManager;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Collectors;
 
-/** Builds a {@link Method} from its settings. */
+/** The methods the trainer knows: a new method is a file of its own and its definition added here. */
 public final class Methods {
+
+    /** Every method, the default ({@code ssl.trainer.method} unset) first. */
+    public static final List<MethodDefinition> ALL = List.of(
+            SimClr.DEFINITION,
+            MoCo.DEFINITION,
+            Byol.DEFINITION,
+            SimSiam.DEFINITION,
+            BarlowTwins.DEFINITION,
+            VicReg.DEFINITION,
+            Mae.DEFINITION);
 
     private Methods() {
     }
 
-    public static Method create(MethodSettings s, NDManager manager) {
-        return switch (s.method()) {
-            case MethodSettings.SIMCLR -> new SimClr(s, manager);
-            case MethodSettings.MOCO -> new MoCo(s, manager);
-            case MethodSettings.BYOL -> new Byol(s, manager);
-            case MethodSettings.SIMSIAM -> new SimSiam(s, manager);
-            case MethodSettings.BARLOW_TWINS -> new BarlowTwins(s, manager);
-            case MethodSettings.VICREG -> new VicReg(s, manager);
-            case MethodSettings.MAE -> new Mae(s, manager);
-            default -> throw new IllegalArgumentException("unknown method " + s.method());
-        };
+    /** The method of that name, if there is one. */
+    public static Optional<MethodDefinition> find(String name) {
+        return ALL.stream().filter(d -> d.name().equals(name)).findFirst();
+    }
+
+    /** The method of that name; an {@link IllegalArgumentException} listing the known ones otherwise. */
+    public static MethodDefinition named(String name) {
+        return find(name).orElseThrow(() -> new IllegalArgumentException("unknown method '" + name + "' (known: "
+                + names() + ")"));
+    }
+
+    /** The methods' names, comma-separated. */
+    public static String names() {
+        return ALL.stream().map(MethodDefinition::name).collect(Collectors.joining(", "));
     }
 }

@@ -4,6 +4,13 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
+import io.sslstream.model.encoder.Encoders;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 
 /**
  * SimSiam (Chen and He 2021): encoder and projector (BatchNorm on every layer, the last without scale and shift),
@@ -12,14 +19,49 @@ import ai.djl.nn.Block;
  */
 public final class SimSiam extends Method {
 
+    public static final String NAME = "simsiam";
+
+    /** Two views of the {@code simclr} recipe, a small CNN by default; no keys of its own. */
+    public static final MethodDefinition DEFINITION = new MethodDefinition(NAME, 2, false, "simclr", Encoders.SMALL_CNN,
+            Set.of("projection", "predictor"), Optional.empty(), Options::from);
+
+    /**
+     * @param projection projector sizes ({@code ssl.trainer.optim.projection}, default 512,512)
+     * @param predictor  predictor sizes ({@code ssl.trainer.optim.predictor}, default 128,512: a bottleneck)
+     */
+    public record Options(List<Integer> projection, List<Integer> predictor) implements MethodOptions {
+
+        public Options {
+            projection = Heads.required(NAME, "projection", projection);
+            predictor = Heads.required(NAME, "predictor", predictor);
+        }
+
+        static Options from(MethodConfig c) {
+            return new Options(c.projection(List.of(512, 512)), c.predictor(List.of(128, 512)));
+        }
+
+        @Override
+        public Map<String, Object> describe() {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("projection", projection);
+            m.put("predictor", predictor);
+            return m;
+        }
+
+        @Override
+        public Method create(MethodSettings settings, NDManager manager) {
+            return new SimSiam(settings, this, manager);
+        }
+    }
+
     private final Block projector;
     private final Block predictor;
 
-    public SimSiam(MethodSettings settings, NDManager parent) {
+    SimSiam(MethodSettings settings, Options options, NDManager parent) {
         super(settings, parent);
-        projector = add(HEAD, () -> Heads.mlpBn(settings.projection(), Heads.Last.BATCH_NORM), featureShape());
-        int p = settings.projection().get(settings.projection().size() - 1);
-        predictor = add(PREDICTOR, () -> Heads.mlpBn(settings.predictor(), Heads.Last.LINEAR), new Shape(1, p));
+        projector = add(HEAD, () -> Heads.mlpBn(options.projection(), Heads.Last.BATCH_NORM), featureShape());
+        int p = options.projection().get(options.projection().size() - 1);
+        predictor = add(PREDICTOR, () -> Heads.mlpBn(options.predictor(), Heads.Last.LINEAR), new Shape(1, p));
     }
 
     @Override

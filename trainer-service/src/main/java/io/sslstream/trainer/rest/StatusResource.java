@@ -2,7 +2,6 @@ package io.sslstream.trainer.rest;
 
 import io.sslstream.trainer.TrainerStatus;
 import io.sslstream.trainer.TrainingLoop;
-import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -12,8 +11,11 @@ import jakarta.ws.rs.core.MediaType;
 @Path("/api/v1/status")
 public class StatusResource {
 
-    @Inject
-    TrainingLoop loop;
+    private final TrainingLoop loop;
+
+    StatusResource(TrainingLoop loop) {
+        this.loop = loop;
+    }
 
     @GET
     @Produces(MediaType.APPLICATION_JSON)

@@ -7,7 +7,9 @@ import io.sslstream.contracts.checkpoint.CheckpointManifest.Architecture;
 import io.sslstream.contracts.checkpoint.CheckpointManifest.InputSpec;
 import io.sslstream.model.Engines;
 import io.sslstream.model.encoder.Encoders;
+import io.sslstream.trainer.method.Mae;
 import io.sslstream.trainer.method.Method;
+import io.sslstream.trainer.method.MethodConfig;
 import io.sslstream.trainer.method.MethodSettings;
 import io.sslstream.trainer.method.Methods;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -30,10 +32,11 @@ class WeightDecaySplitTest {
     @ParameterizedTest
     @ValueSource(strings = {"simclr", "moco", "byol", "simsiam", "barlow-twins", "vicreg", "mae"})
     void onlyConvolutionAndLinearWeightsDecay(String method) {
-        Architecture arch = MethodSettings.MAE.equals(method) ? Encoders.vit(7, 16, 1, 2)
+        Architecture arch = Mae.NAME.equals(method) ? Encoders.vit(7, 16, 1, 2)
                 : new Architecture(Encoders.SMALL_CNN, Map.of("widths", List.of(8, 16), "strides", List.of(1, 2)));
-        MethodSettings ms = MethodSettings.defaults(method, arch, INPUT).withQueueSize(16).withDecoder(16, 1, 2);
-        try (NDManager m = Engines.pytorch().newBaseManager(); Method meth = Methods.create(ms, m)) {
+        MethodSettings ms = Methods.named(method).settings(arch, INPUT, MethodConfig.of(Map.of("ssl.trainer.moco.queue-size", "16",
+                "ssl.trainer.mae.decoder-dim", "16", "ssl.trainer.mae.decoder-depth", "1", "ssl.trainer.mae.decoder-heads", "2")));
+        try (NDManager m = Engines.pytorch().newBaseManager(); Method meth = ms.create(m)) {
             List<String> decayed = new ArrayList<>();
             List<String> kept = new ArrayList<>();
             for (Pair<String, Parameter> p : meth.trainableParameters()) {
@@ -48,7 +51,7 @@ class WeightDecaySplitTest {
             assertThat(kept).anySatisfy(n -> assertThat(n).endsWith("bias"));
             assertThat(kept).anySatisfy(n -> assertThat(n).endsWith("gamma"));
             assertThat(kept).anySatisfy(n -> assertThat(n).endsWith("beta"));
-            if (MethodSettings.MAE.equals(method)) {
+            if (Mae.NAME.equals(method)) {
                 assertThat(kept).anySatisfy(n -> assertThat(n).contains("mask_token"));
             }
         }

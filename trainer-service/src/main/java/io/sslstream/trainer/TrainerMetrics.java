@@ -1,0 +1,106 @@
+package io.sslstream.trainer;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.util.concurrent.TimeUnit;
+import java.util.function.DoubleSupplier;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
+
+/**
+ * Every meter of the trainer, exported as {@code ssl_trainer_*} on {@code /q/metrics}. The names and tags are what
+ * the dashboard and the alerts in {@code k8s/base/monitoring} query: a rename here is a rename there.
+ */
+@ApplicationScoped
+public class TrainerMetrics {
+
+    /** Timer: forward, backward and update of one step, data wait excluded; tags {@code method}, {@code run}. */
+    public static final String STEP_TIME = "ssl.trainer.step.time";
+    /** Timer: from the end of a step until the next batch is the step's input; tags {@code method}, {@code run}. */
+    public static final String DATA_WAIT = "ssl.trainer.data.wait";
+    /** Counter: steps of this process; tags {@code method}, {@code run}. */
+    public static final String STEPS = "ssl.trainer.steps";
+    /** Counter: view sets trained on by this process; tags {@code method}, {@code run}. */
+    public static final String SAMPLES_SEEN = "ssl.trainer.samples.seen";
+    /** Gauge: loss of the latest step; tags {@code method}, {@code run}. */
+    public static final String LOSS = "ssl.trainer.loss";
+    /** Gauge: learning rate of the next step; tags {@code method}, {@code run}. */
+    public static final String LEARNING_RATE = "ssl.trainer.learning.rate";
+    /** Gauge: steps of the run, those before a resume included; tags {@code method}, {@code run}. */
+    public static final String RUN_STEP = "ssl.trainer.run.step";
+    /** Gauge: view sets of the run, those before a resume included; tags {@code method}, {@code run}. */
+    public static final String RUN_SAMPLES_SEEN = "ssl.trainer.run.samples.seen";
+    /** Counter: checkpoints the registry accepted; tags {@code run}, {@code method}. */
+    public static final String CHECKPOINTS_PUBLISHED = "ssl.trainer.checkpoints.published";
+    /** Counter: failed uploads and spool listings (each retry counts); tag {@code run}. */
+    public static final String CHECKPOINT_UPLOAD_FAILURES = "ssl.trainer.checkpoints.upload.failures";
+    /** Gauge: checkpoints in the spool not yet accepted by the registry (NaN while the spool cannot be read); tag {@code run}. */
+    public static final String CHECKPOINTS_PENDING = "ssl.trainer.checkpoints.pending";
+    /** Counter: view-set records sent to the dead-letter topic; tag {@code reason}. */
+    public static final String REJECTED = "ssl.trainer.rejected";
+
+    public static final String TAG_METHOD = "method";
+    public static final String TAG_RUN = "run";
+    public static final String TAG_REASON = "reason";
+
+    private final MeterRegistry registry;
+    private final Tags methodAndRun;
+    private final Tags run;
+    private final Timer stepTime;
+    private final Timer dataWait;
+    private final Counter steps;
+    private final Counter samplesSeen;
+    private final Counter checkpointsPublished;
+    private final Counter uploadFailures;
+
+    public TrainerMetrics(MeterRegistry registry, RunSettings settings) {
+        this.registry = registry;
+        this.methodAndRun = Tags.of(TAG_METHOD, settings.method().method(), TAG_RUN, settings.runId());
+        this.run = Tags.of(TAG_RUN, settings.runId());
+        this.stepTime = Timer.builder(STEP_TIME).tags(methodAndRun).publishPercentiles(0.5, 0.95).register(registry);
+        this.dataWait = Timer.builder(DATA_WAIT).tags(methodAndRun).publishPercentiles(0.5, 0.95).register(registry);
+        this.steps = Counter.builder(STEPS).tags(methodAndRun).register(registry);
+        this.samplesSeen = Counter.builder(SAMPLES_SEEN).tags(methodAndRun).register(registry);
+        this.checkpointsPublished = Counter.builder(CHECKPOINTS_PUBLISHED).tags(methodAndRun).register(registry);
+        this.uploadFailures = Counter.builder(CHECKPOINT_UPLOAD_FAILURES).tags(run).register(registry);
+    }
+
+    /** Registers the run's progress gauges, read from the training loop when scraped. */
+    public void progress(DoubleSupplier loss, DoubleSupplier learningRate, LongSupplier step, LongSupplier samples) {
+        Gauge.builder(LOSS, loss::getAsDouble).tags(methodAndRun).register(registry);
+        Gauge.builder(LEARNING_RATE, learningRate::getAsDouble).tags(methodAndRun).register(registry);
+        Gauge.builder(RUN_STEP, step::getAsLong).tags(methodAndRun).register(registry);
+        Gauge.builder(RUN_SAMPLES_SEEN, samples::getAsLong).tags(methodAndRun).register(registry);
+    }
+
+    /** One step on {@code samples} view sets: its data wait and its compute time. */
+    public void step(long waitNanos, long stepNanos, int samples) {
+        stepTime.record(stepNanos, TimeUnit.NANOSECONDS);
+        dataWait.record(waitNanos, TimeUnit.NANOSECONDS);
+        steps.increment();
+        samplesSeen.increment(samples);
+    }
+
+    /** Registers the spool gauge, read from the uploader when scraped. */
+    public void checkpointsPending(Supplier<Number> pending) {
+        Gauge.builder(CHECKPOINTS_PENDING, pending).tags(run).register(registry);
+    }
+
+    public void checkpointPublished() {
+        checkpointsPublished.increment();
+    }
+
+    public void checkpointUploadFailed() {
+        uploadFailures.increment();
+    }
+
+    /** A view-set record went to the dead-letter topic; {@code reason} is its DLQ reason. */
+    public void rejected(String reason) {
+        registry.counter(REJECTED, TAG_REASON, reason).increment();
+    }
+}
