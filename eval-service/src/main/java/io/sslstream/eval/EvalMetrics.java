@@ -7,12 +7,15 @@ import io.micrometer.core.instrument.Timer;
 import io.quarkus.runtime.Startup;
 import io.sslstream.contracts.events.EvaluationCompleted;
 import io.sslstream.contracts.events.ProtocolResult;
+import io.sslstream.eval.messaging.Channels;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.time.Duration;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The evaluator's Micrometer meters (exported as {@code ssl_eval_*}). Accuracy and lift gauges carry the values of
@@ -43,6 +46,18 @@ public class EvalMetrics {
     public static final String CHAMPION_ACCURACY = "ssl.eval.champion.accuracy";
     /** Counter: moves of the {@code champion} alias by this evaluator, tag {@code model}. */
     public static final String CHAMPION_MOVES = "ssl.eval.champion.moves";
+    /**
+     * Counter: checkpoint events sent to {@code ssl.checkpoints.dlq}, tag {@code reason} ({@link Channels#DLQ_MALFORMED},
+     * {@link Channels#DLQ_INTERNAL_ERROR}). An unavailable dependency never sends an event there.
+     */
+    public static final String DEAD_LETTERS = "ssl.eval.dead.letters";
+    /**
+     * Timer: waits for an unavailable dependency, one per back-off, tag {@code dependency} ({@code registry},
+     * {@code kafka}, {@code work-directory}): its count is the number of waits, its sum the seconds waited.
+     */
+    public static final String DEPENDENCY_WAIT = "ssl.eval.dependency.wait";
+    /** Gauge: 1 while an event waits for the dependency, else 0, tag {@code dependency}. */
+    public static final String DEPENDENCY_WAITING = "ssl.eval.dependency.waiting";
     /** Status value of an event skipped because the registry already holds its evaluation and it was published. */
     public static final String SKIPPED = "skipped";
     /**
@@ -55,13 +70,42 @@ public class EvalMetrics {
 
     // strong references: Micrometer gauges only hold their state objects weakly
     private final Map<Tags, Value> gauges = new ConcurrentHashMap<>();
+    private final Map<Dependency, AtomicInteger> waiting = new EnumMap<>(Dependency.class);
 
     EvalMetrics(MeterRegistry registry) {
         this.registry = registry;
-        // at start-up, so that a dashboard sees the counters at 0 before the first evaluation
+        // at start-up, so that a dashboard sees the counters at 0 before the first evaluation, dead letter or wait
         for (String status : new String[]{EvaluationCompleted.SUCCEEDED, EvaluationCompleted.FAILED, SKIPPED, REPUBLISHED}) {
             registry.counter(EVALUATIONS, "status", status);
         }
+        for (String reason : new String[]{Channels.DLQ_MALFORMED, Channels.DLQ_INTERNAL_ERROR}) {
+            registry.counter(DEAD_LETTERS, "reason", reason);
+        }
+        for (Dependency d : Dependency.values()) {
+            waitTimer(d);
+            AtomicInteger flag = new AtomicInteger();
+            waiting.put(d, flag);
+            Gauge.builder(DEPENDENCY_WAITING, flag, AtomicInteger::get).tag("dependency", d.label()).register(registry);
+        }
+    }
+
+    /** A checkpoint event sent to the dead-letter topic. */
+    public void deadLetter(String reason) {
+        registry.counter(DEAD_LETTERS, "reason", reason).increment();
+    }
+
+    /** One wait for {@code dependency} that lasted {@code nanos}. */
+    public void waited(Dependency dependency, long nanos) {
+        waitTimer(dependency).record(Duration.ofNanos(nanos));
+    }
+
+    /** Whether an event is waiting for {@code dependency} now. */
+    public void waiting(Dependency dependency, boolean now) {
+        waiting.get(dependency).set(now ? 1 : 0);
+    }
+
+    private Timer waitTimer(Dependency dependency) {
+        return Timer.builder(DEPENDENCY_WAIT).tag("dependency", dependency.label()).register(registry);
     }
 
     /** Records every result of an evaluation of {@code model}. */

@@ -20,6 +20,7 @@ import java.util.UUID;
  * @param protocols   protocols run on every checkpoint
  * @param registry    registry base URL
  * @param current     the version being evaluated, or null
+ * @param waiting     what the current event waits for (an unavailable dependency), or null
  * @param seen        versions announced to this process, newest first, with what became of them
  * @param recent      evaluations done by this process, newest first
  * @param baselines   raw-pixel results, then random-init results per architecture (empty until the first evaluation
@@ -28,8 +29,8 @@ import java.util.UUID;
  * @param assignments partition assignments of the checkpoint consumer (1 unless the group rebalanced)
  */
 public record EvalStatus(String dataset, String datasetId, String format, int classes, int trainItems, int testItems, String device,
-                         List<String> protocols, String registry, Seen current, List<Seen> seen, List<Done> recent,
-                         List<ProtocolResult> baselines, Map<String, Champion> champions, int assignments) {
+                         List<String> protocols, String registry, Seen current, Waiting waiting, List<Seen> seen,
+                         List<Done> recent, List<ProtocolResult> baselines, Map<String, Champion> champions, int assignments) {
 
     /**
      * The champion of a model.
@@ -44,15 +45,29 @@ public record EvalStatus(String dataset, String datasetId, String format, int cl
     }
 
     /**
+     * A dependency the current event waits for; the event is kept, and the call made again until it succeeds.
+     *
+     * @param dependency  {@code registry}, {@code kafka} or {@code work-directory}
+     * @param what        the call that waits
+     * @param since       when its first attempt failed
+     * @param attempts    failed attempts so far
+     * @param lastError   why the last one failed
+     * @param nextAttempt when the next one is made
+     */
+    public record Waiting(String dependency, String what, Instant since, int attempts, String lastError, Instant nextAttempt) {
+    }
+
+    /**
      * A version announced on {@code ssl.checkpoints}.
      *
      * @param model      model name
      * @param version    version
      * @param eventId    the announcement's event id
      * @param receivedAt when this process received it
-     * @param state      {@code evaluating}, {@code succeeded}, {@code failed}, {@code skipped}, {@code republished} or
-     *                   {@code nacked}
-     * @param detail     why it was skipped, failed or nacked, else null
+     * @param state      {@code evaluating}, {@code succeeded}, {@code failed}, {@code skipped}, {@code republished},
+     *                   {@code nacked} (sent to the dead-letter topic) or {@code interrupted} (the process stopped while
+     *                   it waited for a dependency: left unacknowledged, read again after the restart)
+     * @param detail     why it was skipped, failed, nacked or interrupted, else null
      */
     public record Seen(String model, int version, UUID eventId, Instant receivedAt, String state, String detail) {
     }

@@ -45,8 +45,13 @@ import java.util.stream.Stream;
  *
  * <p>A checkpoint that cannot be evaluated (not found, wrong checksum, unreadable, unknown architecture, shape
  * mismatch) becomes a {@code failed} evaluation with the reason, stored and published like any other, so that it is
- * not retried forever, and never becomes champion. Only a registry that stays unreachable through the retries ends
- * in a {@link RegistryUnavailableException}, for the caller to nack.
+ * not retried forever, and never becomes champion.
+ *
+ * <p>An unavailable dependency (the registry, the broker, the work directory) is waited for where it is met
+ * ({@link DependencyRetry}), as long as it takes: the stages already done are not done again, so an evaluation
+ * computed while the registry is down is kept in memory and stored once the registry is back. A shutdown during such
+ * a wait ends the handling with a {@link StoppingException}; the event is read again after the restart, and the
+ * recovery above finds whatever had been stored.
  */
 @ApplicationScoped
 public class EvaluationPipeline {
@@ -59,9 +64,11 @@ public class EvaluationPipeline {
     private final StatusBoard board;
     private final PublishedEvaluations published;
     private final ChampionService champion;
+    private final DependencyRetry retry;
 
     EvaluationPipeline(EvalConfig config, Evaluator evaluator, RegistryGateway registry, EvaluationPublisher publisher,
-                      EvalMetrics metrics, StatusBoard board, PublishedEvaluations published, ChampionService champion) {
+                      EvalMetrics metrics, StatusBoard board, PublishedEvaluations published, ChampionService champion,
+                      DependencyRetry retry) {
         this.config = config;
         this.evaluator = evaluator;
         this.registry = registry;
@@ -70,6 +77,7 @@ public class EvaluationPipeline {
         this.board = board;
         this.published = published;
         this.champion = champion;
+        this.retry = retry;
     }
 
     /**
@@ -78,7 +86,7 @@ public class EvaluationPipeline {
      * @param receivedAt when the event was received (the reported seconds start there)
      * @return the published evaluation (new, or stored before and published now), or empty when the version's
      *     evaluation had been stored and published before
-     * @throws RegistryUnavailableException when the registry stayed unreachable
+     * @throws StoppingException when the process shuts down while the event waits for a dependency
      */
     public Optional<EvaluationCompleted> handle(CheckpointPublished event, Instant receivedAt) {
         board.received(event, receivedAt);
@@ -98,14 +106,17 @@ public class EvaluationPipeline {
             EvaluationCompleted done = result;
             // stored, then published, then the champion: a restart in between finds it stored (see resume)
             timed("store", () -> store(done));
-            timed("publish", () -> publisher.publish(done));
+            timed("publish", () -> announce(done));
             record(done);
             champion.consider(done).ifPresent(d -> board.champion(done.modelName(), done.version(), d));
             board.settled(event.eventId(), done.status(), done.failureReason());
             board.finished(done);
             return Optional.of(done);
+        } catch (StoppingException e) {
+            board.settled(event.eventId(), "interrupted", e.getMessage());
+            throw e;
         } catch (RuntimeException e) {
-            board.settled(event.eventId(), "nacked", e.getMessage());
+            board.settled(event.eventId(), "nacked", e.toString());
             throw e;
         }
     }
@@ -115,12 +126,13 @@ public class EvaluationPipeline {
      * and apply the champion rule to it again.
      */
     private Optional<EvaluationCompleted> resume(CheckpointPublished event, EvaluationCompleted stored) {
-        boolean announced = published.contains(stored);
+        boolean announced = retry.call("search of " + published.topic() + " for the stored evaluation of " + stored.modelName()
+                + " v" + stored.version(), attempt -> published.contains(stored));
         String detail = "evaluation " + stored.eventId() + " of " + stored.timestamp() + " (" + stored.status() + ") is stored"
                 + (announced ? " and published" : " but was not published: published now");
         Log.infof("%s v%d already evaluated on %s: %s", event.modelName(), event.version(), stored.dataset(), detail);
         if (!announced) {
-            publisher.publish(stored);
+            announce(stored);
             if (EvaluationCompleted.SUCCEEDED.equals(stored.status())) {
                 gauges(stored);
             }
@@ -226,7 +238,7 @@ public class EvaluationPipeline {
     private static List<ProtocolResult> protocols(String what, Supplier<List<ProtocolResult>> run) {
         try {
             return run.get();
-        } catch (EvaluationFailure | RegistryUnavailableException e) {
+        } catch (EvaluationFailure | StoppingException e) {
             throw e;
         } catch (RuntimeException e) {
             throw new EvaluationFailure(what + " failed: " + e, e);
@@ -239,7 +251,7 @@ public class EvaluationPipeline {
             T result = body.get();
             Log.infof("%s v%d %s: %.1f s", event.modelName(), event.version(), name, (System.nanoTime() - t0) / 1e9);
             return result;
-        } catch (EvaluationFailure | RegistryUnavailableException e) {
+        } catch (EvaluationFailure | StoppingException e) {
             throw e;
         } catch (RuntimeException e) {
             throw new EvaluationFailure("stage " + name + " failed: " + e, e);
@@ -263,6 +275,23 @@ public class EvaluationPipeline {
         double seconds = Duration.between(receivedAt, now).toNanos() / 1e9;
         return new EvaluationCompleted(EvaluationCompleted.SCHEMA_VERSION, UUID.randomUUID(), now, event.modelName(),
                 event.version(), event.weightsSha256(), evaluator.dataset().id(), status, reason, results, seconds);
+    }
+
+    /**
+     * Publishes an evaluation, waiting for the broker as long as it takes. A send that failed may still have reached
+     * the topic (a timeout after the broker wrote it): before sending again, the topic is searched for the
+     * evaluation's event id, so that it is there once.
+     */
+    private void announce(EvaluationCompleted done) {
+        String what = "publish of the evaluation of " + done.modelName() + " v" + done.version() + " on " + published.topic();
+        retry.call(what, attempt -> {
+            if (attempt > 1 && published.contains(done)) {
+                Log.infof("%s: the evaluation is on the topic already (an earlier attempt went through)", what);
+                return null;
+            }
+            publisher.publish(done);
+            return null;
+        });
     }
 
     private void store(EvaluationCompleted done) {
@@ -311,15 +340,23 @@ public class EvaluationPipeline {
                 r.protocol(), r.accuracy(), r.spread(), r.seconds());
     }
 
+    /**
+     * A fresh directory for the download. The machine, not the checkpoint, is at fault when it cannot be made (a full
+     * disk, permissions, a missing mount): it is waited for like any dependency, and shown as such, instead of
+     * recording a failed evaluation or giving the event up; a fix on the machine, or a restart that remounts it, lets
+     * the same event go on.
+     */
     private Path workDir() {
-        try {
-            Path base = config.workDir().orElse(Path.of(System.getProperty("java.io.tmpdir")));
-            Files.createDirectories(base);
-            return Files.createTempDirectory(base, "eval-");
-        } catch (IOException e) {
-            // the machine, not the checkpoint, is at fault: let the event be retried elsewhere
-            throw new IllegalStateException("cannot create a work directory for the download: " + e.getMessage(), e);
-        }
+        Path base = config.workDir().orElse(Path.of(System.getProperty("java.io.tmpdir")));
+        return retry.call("creation of a work directory under " + base, attempt -> {
+            try {
+                Files.createDirectories(base);
+                return Files.createTempDirectory(base, "eval-");
+            } catch (IOException e) {
+                throw new DependencyUnavailableException(Dependency.WORK_DIRECTORY, "cannot create a work directory under "
+                        + base + ": " + e, e);
+            }
+        });
     }
 
     private static void deleteRecursively(Path dir) {

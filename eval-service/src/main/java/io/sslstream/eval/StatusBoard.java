@@ -8,12 +8,14 @@ import io.sslstream.eval.config.EvalConfig;
 import io.sslstream.eval.dataset.LabelledDataset;
 import jakarta.enterprise.context.ApplicationScoped;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -30,6 +32,8 @@ public class StatusBoard {
     private final AtomicInteger assignments = new AtomicInteger();
     private final Map<String, EvalStatus.Champion> champions = new TreeMap<>();
     private EvalStatus.Seen current;
+    private EvalStatus.Waiting waiting;
+    private long waitedNanos; // by the current event, for dependencies
 
     StatusBoard(EvalConfig config, Evaluator evaluator) {
         this.config = config;
@@ -38,10 +42,42 @@ public class StatusBoard {
 
     public synchronized void received(CheckpointPublished e, Instant at) {
         current = new EvalStatus.Seen(e.modelName(), e.version(), e.eventId(), at, "evaluating", null);
+        waiting = null;
+        waitedNanos = 0;
         push(seen, current);
     }
 
-    /** Final state of the current event: {@code succeeded}, {@code failed}, {@code skipped}, {@code republished} or {@code nacked}. */
+    /** The current event waits for a dependency (each failed attempt updates it). */
+    public synchronized void waiting(EvalStatus.Waiting w) {
+        waiting = w;
+    }
+
+    /** The wait is over: the dependency answered, or the wait ended otherwise. */
+    public synchronized void waitOver() {
+        waiting = null;
+    }
+
+    /** The current event spent {@code nanos} waiting for a dependency. */
+    public synchronized void waited(long nanos) {
+        waitedNanos += nanos;
+    }
+
+    /**
+     * How long the current event has been worked on, its waits for dependencies not counted.
+     *
+     * @return empty when there is no current event, or it is waiting now
+     */
+    public synchronized Optional<Duration> working(Instant now) {
+        if (current == null || waiting != null) {
+            return Optional.empty();
+        }
+        return Optional.of(Duration.between(current.receivedAt(), now).minusNanos(waitedNanos));
+    }
+
+    /**
+     * Final state of the current event: {@code succeeded}, {@code failed}, {@code skipped}, {@code republished},
+     * {@code nacked} or {@code interrupted}.
+     */
     public synchronized void settled(UUID eventId, String state, String detail) {
         EvalStatus.Seen[] all = seen.toArray(new EvalStatus.Seen[0]);
         seen.clear();
@@ -51,6 +87,7 @@ public class StatusBoard {
         }
         if (current != null && current.eventId().equals(eventId)) {
             current = null;
+            waiting = null;
         }
     }
 
@@ -82,8 +119,8 @@ public class StatusBoard {
     public synchronized EvalStatus snapshot() {
         LabelledDataset ds = evaluator.dataset();
         return new EvalStatus(ds.name(), ds.id(), ds.format().label(), ds.classes().size(), ds.trainCount(), ds.testCount(),
-                config.device(), config.protocols(), evaluator.registryUrl(), current, List.copyOf(seen), List.copyOf(recent),
-                evaluator.cachedBaselines(), Map.copyOf(champions), assignments.get());
+                config.device(), config.protocols(), evaluator.registryUrl(), current, waiting, List.copyOf(seen),
+                List.copyOf(recent), evaluator.cachedBaselines(), Map.copyOf(champions), assignments.get());
     }
 
     private <T> void push(Deque<T> deque, T item) {

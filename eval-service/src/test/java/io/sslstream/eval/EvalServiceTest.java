@@ -50,9 +50,11 @@ import static org.awaitility.Awaitility.await;
  * The evaluator against a real Kafka broker and a registry stand-in ({@link FakeRegistry}; the real registry is
  * covered by the end-to-end test): a real checkpoint archive (the small CNN, randomly initialised) is evaluated on the
  * shipped Fashion-MNIST subset with every protocol for the encoder and both baselines, and becomes champion; a
- * duplicate event is skipped; checkpoints that cannot be evaluated become failed evaluations with their reason;
- * malformed events and a registry that stays down end in the dead-letter topic; the group never rebalances although
- * every evaluation outlasts the 5 s {@code max.poll.interval.ms} of the test profile. A second test puts the registry
+ * duplicate event is skipped; checkpoints that cannot be evaluated become failed evaluations with their reason; a
+ * registry that answers 503 for longer than the old retry budget (4 attempts) is waited for, and the event goes on
+ * when it answers; a malformed event ends in the dead-letter topic, and nothing else does; the group never rebalances
+ * although every evaluation outlasts the 5 s {@code max.poll.interval.ms} of the test profile. {@link EvalOutageIT}
+ * takes the registry away altogether (connections refused) and stops the process while it waits. A second test puts the registry
  * and the topic in the states a restart leaves behind and checks that nothing is lost, duplicated or computed again,
  * and that the champion moves by the margin only.
  *
@@ -69,6 +71,8 @@ class EvalServiceTest {
     static final String WRONG_SHA = "0".repeat(64);
     static final String MISSING_BLOB = "ab".repeat(32);
     static final String CHAMP = "eval-test-champion";
+    /** 503 answers to v4's first requests: twice the attempts the evaluator made before it gave an event up. */
+    static final int V4_FAULTS = 8;
     static final String DATASET = "fashion-mnist@4000/1000";
     static final List<String> PROTOCOLS = List.of("linear", "linear@10", "linear@100", "knn@20", "knn@200");
 
@@ -91,9 +95,9 @@ class EvalServiceTest {
         assertThat(version(registry, BAD, sha)).isEqualTo(1); // announced with a wrong checksum
         assertThat(version(registry, BAD, MISSING_BLOB)).isEqualTo(2); // its weights are not there
         assertThat(version(registry, BAD, sha)).isEqualTo(3); // the registry answers 503 twice first
-        assertThat(version(registry, BAD, sha)).isEqualTo(4); // the registry answers 503 until the evaluator gives up
+        assertThat(version(registry, BAD, sha)).isEqualTo(4); // 503 more times than the evaluator once tried (4)
         fault(registryUrl, "/api/v1/models/" + BAD + "/versions/3", 2);
-        fault(registryUrl, "/api/v1/models/" + BAD + "/versions/4", 100);
+        fault(registryUrl, "/api/v1/models/" + BAD + "/versions/4", V4_FAULTS);
 
         String good = Json.writeString(event(GOOD, 1, sha, size));
         try (KafkaProducer<String, String> p = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
@@ -105,7 +109,7 @@ class EvalServiceTest {
             p.send(new ProducerRecord<>(Topics.CHECKPOINTS, BAD, Json.writeString(event(BAD, 7, sha, size))));
             p.send(new ProducerRecord<>(Topics.CHECKPOINTS, BAD, Json.writeString(event(BAD, 2, MISSING_BLOB, size))));
             p.send(new ProducerRecord<>(Topics.CHECKPOINTS, BAD, Json.writeString(event(BAD, 3, WRONG_SHA, size))));
-            p.send(new ProducerRecord<>(Topics.CHECKPOINTS, BAD, Json.writeString(event(BAD, 4, sha, size))));
+            p.send(new ProducerRecord<>(Topics.CHECKPOINTS, BAD, Json.writeString(event(BAD, 4, WRONG_SHA, size))));
             p.flush();
         }
 
@@ -115,15 +119,15 @@ class EvalServiceTest {
                 ConsumerConfig.GROUP_ID_CONFIG, "eval-test-reader", ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
                 new StringDeserializer(), new StringDeserializer())) {
             c.subscribe(List.of(Topics.EVALUATIONS, Topics.CHECKPOINTS_DLQ));
-            // events are handled in order: once the last one is in the DLQ, every earlier result has been published
+            // events are handled in order: once v4's evaluation is published, every earlier event has been handled
             await().atMost(Duration.ofMinutes(8)).pollInSameThread().pollInterval(Duration.ofMillis(10)).untilAsserted(() -> {
                 for (ConsumerRecord<String, String> r : c.poll(Duration.ofMillis(500))) {
                     if (OURS.contains(r.key())) {
                         (r.topic().equals(Topics.EVALUATIONS) ? evaluations : dlq).add(r);
                     }
                 }
-                assertThat(dlq).hasSize(2);
-                assertThat(evaluations).hasSize(5);
+                assertThat(dlq).hasSize(1);
+                assertThat(evaluations).hasSize(6);
             });
             for (ConsumerRecord<String, String> r : c.poll(Duration.ofSeconds(1))) {
                 if (OURS.contains(r.key())) {
@@ -134,7 +138,7 @@ class EvalServiceTest {
 
         // one evaluation of the good version although its event came twice
         List<EvaluationCompleted> published = evaluations.stream().map(r -> Json.read(r.value(), EvaluationCompleted.class)).toList();
-        assertThat(evaluations).extracting(ConsumerRecord::key).containsExactly(GOOD, BAD, BAD, BAD, BAD);
+        assertThat(evaluations).extracting(ConsumerRecord::key).containsExactly(GOOD, BAD, BAD, BAD, BAD, BAD);
         EvaluationCompleted ok = published.get(0);
         assertThat(ok.modelName()).isEqualTo(GOOD);
         assertThat(ok.version()).isEqualTo(1);
@@ -178,35 +182,35 @@ class EvalServiceTest {
         assertThat(stored.evaluations().get(0).results()).isEqualTo(ok.results());
 
         // what cannot be evaluated is recorded with its reason, in the order the events came
-        assertThat(published.subList(1, 5)).allSatisfy(e -> {
+        assertThat(published.subList(1, 6)).allSatisfy(e -> {
             assertThat(e.status()).isEqualTo(EvaluationCompleted.FAILED);
             assertThat(e.results()).isEmpty();
         });
-        assertThat(published.subList(1, 5)).extracting(EvaluationCompleted::version).containsExactly(1, 7, 2, 3);
+        assertThat(published.subList(1, 6)).extracting(EvaluationCompleted::version).containsExactly(1, 7, 2, 3, 4);
         assertThat(published.get(1).failureReason()).startsWith("checksum mismatch").contains(WRONG_SHA, sha);
         assertThat(published.get(2).failureReason()).contains("version 7 of model " + BAD + " is not in the registry (404)");
         assertThat(published.get(3).failureReason()).contains("weights of " + BAD + " v2 are not in the registry (404)");
-        // v3 got through the two 503s and then failed on its checksum
+        // v3 got through the two 503s and then failed on its checksum; so did v4, after waiting out its eight
         assertThat(published.get(4).failureReason()).startsWith("checksum mismatch");
+        assertThat(published.get(5).failureReason()).startsWith("checksum mismatch");
+        assertThat(registry.getVersion(BAD, 4).evaluations()).extracting(EvaluationCompleted::eventId)
+                .containsExactly(published.get(5).eventId());
         assertThat(registry.getVersion(BAD, 1).evaluations()).extracting(EvaluationCompleted::failureReason)
                 .containsExactly(published.get(1).failureReason());
 
-        // the malformed event and the version whose registry stayed down went to the checkpoints' dead-letter topic
+        // the malformed event, and nothing else, went to the checkpoints' dead-letter topic
         assertThat(dlq).extracting(ConsumerRecord::topic).containsOnly(Topics.CHECKPOINTS_DLQ);
-        assertThat(dlq).extracting(ConsumerRecord::key).containsExactly("garbage", BAD);
+        assertThat(dlq).extracting(ConsumerRecord::key).containsExactly("garbage");
         assertThat(dlq.get(0).value()).isEqualTo("{not json");
         assertThat(header(dlq.get(0), Topics.HEADER_DLQ_REASON)).isEqualTo("malformed-event");
         assertThat(header(dlq.get(0), Topics.HEADER_DLQ_STAGE)).isEqualTo("eval.consume");
         assertThat(header(dlq.get(0), Topics.HEADER_DLQ_SOURCE)).startsWith(Topics.CHECKPOINTS + "/0/");
-        assertThat(header(dlq.get(1), Topics.HEADER_DLQ_REASON)).isEqualTo("registry-unavailable");
-        assertThat(header(dlq.get(1), Topics.HEADER_DLQ_MESSAGE)).contains("failed 4 times");
-        assertThat(Json.read(dlq.get(1).value(), CheckpointPublished.class).version()).isEqualTo(4);
 
         JsonPath stats = JsonPath.from(get(registryUrl + "/_fake/stats"));
-        // v3's two, then four attempts for v4
-        assertThat(stats.getInt("faultsServed") - statsBefore.getInt("faultsServed")).isEqualTo(2 + 4);
-        // good v1 once; bad v1, v2, v3 (v7 has no version)
-        assertThat(stats.getInt("evaluationPosts") - statsBefore.getInt("evaluationPosts")).isEqualTo(4);
+        // v3's two, then all of v4's
+        assertThat(stats.getInt("faultsServed") - statsBefore.getInt("faultsServed")).isEqualTo(2 + V4_FAULTS);
+        // good v1 once; bad v1, v2, v3, v4 (v7 has no version)
+        assertThat(stats.getInt("evaluationPosts") - statsBefore.getInt("evaluationPosts")).isEqualTo(5);
 
         JsonPath status = RestAssured.get("/api/v1/status").then().statusCode(200).extract().jsonPath();
         assertThat(status.getString("dataset")).isEqualTo("fashion-mnist");
@@ -216,7 +220,8 @@ class EvalServiceTest {
         assertThat(status.getInt("trainItems")).isEqualTo(4000);
         assertThat(status.getInt("assignments")).as("partition assignments (a rebalance adds one)").isEqualTo(1);
         assertThat(status.getList("seen.findAll { it.model == '" + GOOD + "' || it.model == '" + BAD + "' }.state"))
-                .containsExactly("nacked", "failed", "failed", "failed", "failed", "skipped", "succeeded");
+                .containsExactly("failed", "failed", "failed", "failed", "failed", "skipped", "succeeded");
+        assertThat(status.getMap("waiting")).as("nothing waits any more").isNull();
         assertThat(status.getFloat("recent.find { it.model == '" + GOOD + "' }.accuracies.'encoder/knn@20'")).isGreaterThan(0.5f);
         List<String> baselines = new ArrayList<>(PROTOCOLS);
         baselines.addAll(PROTOCOLS);
@@ -226,6 +231,8 @@ class EvalServiceTest {
         assertThat(status.getInt("champions.'" + GOOD + "'.version")).isEqualTo(1);
         assertThat(status.getString("champions.'" + GOOD + "'.reason")).isEqualTo("v1 is the champion already");
         RestAssured.get("/q/health/ready").then().statusCode(200);
+        assertThat(RestAssured.get("/q/health/live").then().statusCode(200).extract().jsonPath()
+                .getString("checks.find { it.name == 'evaluator-progress' }.status")).isEqualTo("UP");
 
         Map<String, Double> after = metrics();
         assertThat(after).containsKeys(
@@ -240,12 +247,21 @@ class EvalServiceTest {
                 .containsEntry("ssl_eval_champion_version{model=\"" + GOOD + "\"}", 1.0)
                 .containsEntry("ssl_eval_champion_moves_total{model=\"" + GOOD + "\"}", 1.0);
         assertThat(delta(metricsBefore, after, "ssl_eval_evaluations_total{status=\"succeeded\"}")).isEqualTo(1);
-        assertThat(delta(metricsBefore, after, "ssl_eval_evaluations_total{status=\"failed\"}")).isEqualTo(4);
+        assertThat(delta(metricsBefore, after, "ssl_eval_evaluations_total{status=\"failed\"}")).isEqualTo(5);
         assertThat(delta(metricsBefore, after, "ssl_eval_evaluations_total{status=\"skipped\"}")).isEqualTo(1);
         assertThat(delta(metricsBefore, after, "ssl_eval_duration_seconds_count{status=\"succeeded\"}")).isEqualTo(1);
         assertThat(delta(metricsBefore, after, "ssl_eval_stage_duration_seconds_count{stage=\"download\"}")).isPositive();
         assertThat(delta(metricsBefore, after, "ssl_eval_stage_duration_seconds_count{stage=\"features\"}")).isEqualTo(1);
         assertThat(delta(metricsBefore, after, "ssl_eval_stage_duration_seconds_count{stage=\"knn@200\"}")).isEqualTo(1);
+        // one wait after each 503: v3's two and v4's eight; one dead letter, the malformed event
+        assertThat(delta(metricsBefore, after, "ssl_eval_dependency_wait_seconds_count{dependency=\"registry\"}"))
+                .isEqualTo(2 + V4_FAULTS);
+        assertThat(delta(metricsBefore, after, "ssl_eval_dependency_wait_seconds_sum{dependency=\"registry\"}")).isPositive();
+        assertThat(after).containsEntry("ssl_eval_dependency_waiting{dependency=\"registry\"}", 0.0)
+                .containsEntry("ssl_eval_dependency_waiting{dependency=\"kafka\"}", 0.0)
+                .containsEntry("ssl_eval_dependency_wait_seconds_count{dependency=\"work-directory\"}", 0.0);
+        assertThat(delta(metricsBefore, after, "ssl_eval_dead_letters_total{reason=\"malformed-event\"}")).isEqualTo(1);
+        assertThat(delta(metricsBefore, after, "ssl_eval_dead_letters_total{reason=\"internal-error\"}")).isZero();
         // the baselines are computed once per dataset (and architecture), whichever test came first
         assertThat(after).containsEntry("ssl_eval_stage_duration_seconds_count{stage=\"raw-pixels\"}", 1.0)
                 .containsEntry("ssl_eval_stage_duration_seconds_count{stage=\"random-init\"}", 1.0);

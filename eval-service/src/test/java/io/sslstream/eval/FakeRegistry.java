@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
@@ -33,8 +34,11 @@ import java.util.regex.Pattern;
  * lets a version point at a blob it does not hold (to test a 404 on the weights), and {@code GET alias} answers the
  * version without its evaluations, so that the evaluator's re-read of the champion is exercised.
  *
- * <p>Tests drive it over HTTP only ({@code RegistryClient} to fill it, {@code /_fake/*} to inject faults and read
- * counters), so that nothing depends on which class loader runs the test and which runs this server.
+ * <p>Tests in the application's JVM drive it over HTTP only ({@code RegistryClient} to fill it, {@code /_fake/*} to
+ * inject faults and read counters), so that nothing depends on which class loader runs the test and which runs this
+ * server. A test that runs the evaluator as a process of its own can also take it away altogether: {@link #goDown()}
+ * closes its port (connections refused, as when the registry is not running), {@link #comeBack()} listens on the same
+ * port again with everything it held.
  */
 final class FakeRegistry implements AutoCloseable {
 
@@ -46,7 +50,11 @@ final class FakeRegistry implements AutoCloseable {
     private record Fault(String method, String path, int status, AtomicInteger remaining) {
     }
 
-    private final HttpServer server;
+    private final int port;
+    private final ExecutorService executor = Executors.newFixedThreadPool(4);
+    private volatile HttpServer server;
+    private volatile boolean down;
+    private volatile Fault outageTrigger;
     private final Map<String, byte[]> blobs = new ConcurrentHashMap<>();
     private final Map<String, ModelVersion> versions = new ConcurrentHashMap<>();
     private final Map<String, List<EvaluationCompleted>> evaluations = new ConcurrentHashMap<>();
@@ -57,10 +65,56 @@ final class FakeRegistry implements AutoCloseable {
     private final AtomicInteger aliasPuts = new AtomicInteger();
 
     private FakeRegistry() throws IOException {
-        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        server.createContext("/", this::handle);
-        server.setExecutor(Executors.newFixedThreadPool(4));
-        server.start();
+        server = listen(0);
+        port = server.getAddress().getPort();
+    }
+
+    private HttpServer listen(int port) throws IOException {
+        HttpServer s = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 0);
+        s.createContext("/", this::handle);
+        s.setExecutor(executor);
+        s.start();
+        return s;
+    }
+
+    /** Stops listening: from now on connections are refused, until {@link #comeBack()}. */
+    synchronized void goDown() {
+        down = true;
+        server.stop(0);
+    }
+
+    /** Listens again on the same port, with the blobs, versions, evaluations and aliases it held. */
+    synchronized void comeBack() {
+        if (!down) {
+            return;
+        }
+        try {
+            server = listen(port);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot listen on port " + port + " again", e);
+        }
+        down = false;
+    }
+
+    /**
+     * The next {@code method path} request is dropped unanswered (the connection closed, nothing stored) and the
+     * registry {@linkplain #goDown() goes down} with it, as if its process died while the request came in.
+     */
+    void goDownOn(String method, String path) {
+        outageTrigger = new Fault(method, path, 0, new AtomicInteger(1));
+    }
+
+    boolean isDown() {
+        return down;
+    }
+
+    int evaluationPosts() {
+        return evaluationPosts.get();
+    }
+
+    /** Evaluations stored with a version. */
+    List<EvaluationCompleted> evaluations(String model, int version) {
+        return List.copyOf(evaluations.getOrDefault(model + "/" + version, List.of()));
     }
 
     static FakeRegistry start() {
@@ -72,13 +126,23 @@ final class FakeRegistry implements AutoCloseable {
     }
 
     String url() {
-        return "http://127.0.0.1:" + server.getAddress().getPort();
+        return "http://127.0.0.1:" + port;
     }
 
     private void handle(HttpExchange ex) throws IOException {
         try {
             String method = ex.getRequestMethod();
             String path = ex.getRequestURI().getPath();
+            Fault trigger = outageTrigger;
+            if (trigger != null && trigger.method().equals(method) && trigger.path().equals(path)
+                    && trigger.remaining().getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                down = true;
+                new Thread(this::goDown, "fake-registry-outage").start(); // not on the server's own thread
+            }
+            if (down) {
+                countLostEvaluationPost(method, path);
+                return; // closed in finally without an answer: the client sees the connection end
+            }
             if (path.startsWith("/_fake/")) {
                 fakeControl(ex, method, path);
                 return;
@@ -234,9 +298,16 @@ final class FakeRegistry implements AutoCloseable {
         ex.getResponseBody().write(bytes);
     }
 
+    private void countLostEvaluationPost(String method, String path) {
+        Matcher m = VERSION.matcher(path);
+        if (method.equals("POST") && m.matches() && "/evaluations".equals(m.group(3))) {
+            evaluationPosts.incrementAndGet(); // it came in, and was lost
+        }
+    }
+
     @Override
     public void close() {
         server.stop(0);
-        ((java.util.concurrent.ExecutorService) server.getExecutor()).shutdownNow();
+        executor.shutdownNow();
     }
 }

@@ -6,7 +6,7 @@ import io.sslstream.contracts.registry.ModelVersion;
 import io.sslstream.contracts.registry.RegistryException;
 import io.sslstream.eval.EvalMetrics;
 import io.sslstream.eval.RegistryGateway;
-import io.sslstream.eval.RegistryUnavailableException;
+import io.sslstream.eval.StoppingException;
 import io.sslstream.eval.config.EvalConfig;
 import io.sslstream.eval.protocol.ProtocolSpec;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -40,7 +40,7 @@ public class ChampionService {
      *
      * @return the decision, or empty when champion moves are off, the evaluation failed, or the registry refused a
      *     call (logged)
-     * @throws RegistryUnavailableException when the registry stayed unreachable
+     * @throws StoppingException when the process shuts down while waiting for an unavailable registry
      */
     public Optional<ChampionRule.Decision> consider(EvaluationCompleted done) {
         if (!config.champion().enabled() || !EvaluationCompleted.SUCCEEDED.equals(done.status())) {

@@ -24,13 +24,19 @@ public interface EvalConfig {
     @WithDefault("PT5M")
     Duration registryTimeout();
 
-    /** Attempts of a registry call that fails transiently (unreachable, 5xx, 429) before the event is given up (nacked). */
-    @WithDefault("4")
-    int registryAttempts();
+    /**
+     * Waiting for a dependency that is unavailable (the registry unreachable, timing out or answering 5xx/429; the
+     * broker refusing or timing out the publish of {@code ssl.evaluations}; no work directory): the call is made
+     * again, as long as it takes, and the event is never given up for it.
+     */
+    DependencyRetry dependencyRetry();
 
-    /** Wait before the first retry of a registry call; doubled before each further one. */
-    @WithDefault("PT1S")
-    Duration registryBackoff();
+    /**
+     * Liveness reports DOWN when one event has been worked on for longer than this, not counting the time spent
+     * waiting for a dependency (a hung evaluation; the first one on 70,000 images takes minutes, not half an hour).
+     */
+    @WithDefault("PT30M")
+    Duration stuckAfter();
 
     /** The labelled evaluation set. */
     Dataset dataset();
@@ -94,6 +100,17 @@ public interface EvalConfig {
     /** Evaluations and versions listed by {@code GET /api/v1/status}. */
     @WithDefault("20")
     int statusHistory();
+
+    /** Back-off between the attempts of a call to an unavailable dependency. */
+    interface DependencyRetry {
+        /** Wait after the first failed attempt; doubled after each further one. */
+        @WithDefault("PT1S")
+        Duration initialBackoff();
+
+        /** Longest wait between two attempts. */
+        @WithDefault("PT30S")
+        Duration maxBackoff();
+    }
 
     /** The labelled evaluation set. */
     interface Dataset {

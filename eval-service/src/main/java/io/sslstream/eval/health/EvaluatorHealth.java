@@ -10,7 +10,10 @@ import org.eclipse.microprofile.health.Readiness;
 
 /**
  * Ready once the dataset is in memory (start-up fails otherwise), with what an operator checks first: the
- * dataset, the registry and the last evaluation. Kafka's own checks come from the messaging extension.
+ * dataset, the registry, the last evaluation and, while the current event waits for an unavailable dependency,
+ * what it waits for ({@code waitingFor}, {@code waitingSince}, {@code waitingOn}, {@code lastError}). Waiting stays
+ * UP: no traffic is routed to the evaluator, and DOWN would only take its status and metrics out of its Service
+ * while the wait is what they should show. Kafka's own checks come from the messaging extension.
  */
 @Readiness
 @ApplicationScoped
@@ -30,6 +33,12 @@ public class EvaluatorHealth implements HealthCheck {
                 .withData("trainItems", s.trainItems())
                 .withData("testItems", s.testItems())
                 .withData("registry", s.registry());
+        if (s.waiting() != null) {
+            b.withData("waitingFor", s.waiting().dependency())
+                    .withData("waitingSince", s.waiting().since().toString())
+                    .withData("waitingOn", s.waiting().what())
+                    .withData("lastError", String.valueOf(s.waiting().lastError()));
+        }
         if (!s.recent().isEmpty()) {
             EvalStatus.Done last = s.recent().get(0);
             b.withData("last", last.model() + " v" + last.version() + " " + last.status());

@@ -11,6 +11,13 @@ public final class Channels {
     public static final String CHECKPOINTS_REBALANCE = "eval-checkpoints-rebalance";
     /** DLQ stage header of records the evaluator gives up (to {@code ssl.checkpoints.dlq}). */
     public static final String DLQ_STAGE = "eval.consume";
+    /** DLQ reason: the record is not a {@code CheckpointPublished} event. */
+    public static final String DLQ_MALFORMED = "malformed-event";
+    /**
+     * DLQ reason: handling the event failed with an exception nobody classified, i.e. a bug in the evaluator;
+     * calling it again would fail again and hold up every later event.
+     */
+    public static final String DLQ_INTERNAL_ERROR = "internal-error";
 
     private Channels() {
     }

@@ -11,9 +11,9 @@ import org.apache.kafka.common.TopicPartition;
 import java.util.Collection;
 
 /**
- * Counts partition assignments of the checkpoint consumer. An evaluation can outlast {@code max.poll.interval.ms};
- * the connector pauses the partitions and keeps polling meanwhile, so the group must not rebalance: more than one
- * assignment in a steady single-instance group says it did.
+ * Counts partition assignments of the checkpoint consumer. An evaluation, and a wait for an unavailable registry or
+ * broker, can outlast {@code max.poll.interval.ms}; the connector pauses the partitions and keeps polling meanwhile,
+ * so the group must not rebalance: more than one assignment in a steady single-instance group says it did.
  */
 @ApplicationScoped
 @Identifier(Channels.CHECKPOINTS_REBALANCE)

@@ -4,12 +4,15 @@ import io.smallrye.common.annotation.Identifier;
 import io.sslstream.contracts.Topics;
 import io.sslstream.contracts.events.EvaluationCompleted;
 import io.sslstream.contracts.events.Json;
+import io.sslstream.eval.Dependency;
+import io.sslstream.eval.DependencyUnavailableException;
 import io.sslstream.eval.config.EvalConfig;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -28,12 +31,13 @@ import java.util.Set;
  * evaluation that was never announced, and the redelivered event finds it. This check tells that case (publish the
  * stored evaluation) from a duplicate event (publish nothing): it reads the topic from the evaluation's timestamp
  * minus {@code ssl.eval.published-check-slack} to its end, looking for the evaluation's event id. The topic is
- * low-rate, so that is a handful of records.
+ * low-rate, so that is a handful of records. The same check tells, after a publish whose outcome is unknown (it timed
+ * out), whether to send it again.
  */
 @ApplicationScoped
 public class PublishedEvaluations {
 
-    /** Longest the search may take before it gives up (and the event is nacked). */
+    /** Longest one search may take before it counts as the broker being unavailable (and is made again later). */
     static final Duration TIMEOUT = Duration.ofSeconds(30);
 
     private final Map<String, Object> kafka;
@@ -48,11 +52,25 @@ public class PublishedEvaluations {
         this.topic = topic;
     }
 
+    /** The topic searched: {@code ssl.evaluations}, as configured for the outgoing channel. */
+    public String topic() {
+        return topic;
+    }
+
     /**
      * @return true if a record with this evaluation's event id is on the topic
-     * @throws IllegalStateException when the topic cannot be read to its end in time
+     * @throws DependencyUnavailableException when the topic cannot be read to its end in time, or the broker fails
+     *     the read
      */
     public boolean contains(EvaluationCompleted evaluation) {
+        try {
+            return search(evaluation);
+        } catch (KafkaException e) {
+            throw new DependencyUnavailableException(Dependency.KAFKA, "cannot read " + topic + ": " + e, e);
+        }
+    }
+
+    private boolean search(EvaluationCompleted evaluation) {
         String id = evaluation.eventId().toString();
         long from = evaluation.timestamp() == null ? 0 : Math.max(0, evaluation.timestamp().minus(config.publishedCheckSlack()).toEpochMilli());
         try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(consumerConfig(), new StringDeserializer(), new StringDeserializer())) {
@@ -78,7 +96,8 @@ public class PublishedEvaluations {
             long deadline = System.nanoTime() + TIMEOUT.toNanos();
             while (!open.isEmpty()) {
                 if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("could not read " + topic + " " + open + " to its end within " + TIMEOUT.toSeconds() + " s");
+                    throw new DependencyUnavailableException(Dependency.KAFKA, "could not read " + topic + " " + open
+                            + " to its end within " + TIMEOUT.toSeconds() + " s", null);
                 }
                 for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(200))) {
                     if (evaluation.modelName().equals(r.key()) && r.value() != null && r.value().contains(id)
