@@ -7,6 +7,7 @@ import io.sslstream.contracts.events.CheckpointPublished;
 import io.sslstream.contracts.events.EvaluationCompleted;
 import io.sslstream.contracts.events.Json;
 import io.sslstream.contracts.registry.CreateVersionRequest;
+import io.sslstream.contracts.registry.IdempotencyKey;
 import io.sslstream.contracts.registry.ModelVersion;
 import io.sslstream.contracts.registry.Page;
 import io.sslstream.contracts.registry.Sha256;
@@ -21,6 +22,7 @@ import io.sslstream.registry.store.OutboxStore;
 import io.sslstream.registry.store.TagStore;
 import io.sslstream.registry.store.VersionStore;
 import io.sslstream.registry.store.VersionStore.VersionRow;
+import io.sslstream.service.fault.Failpoints;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.io.IOException;
@@ -44,6 +46,12 @@ import java.util.UUID;
  */
 @ApplicationScoped
 public class CheckpointRegistry {
+
+    /**
+     * A fault test holds the registry here, after a version's transaction committed and before the answer is sent
+     * (see {@link Failpoints}), and kills it.
+     */
+    public static final String AFTER_VERSION_COMMIT = "registry.after-version-commit";
 
     /** Concurrent creators of one model collide on the version number; each retry sees the winner's row. */
     private static final int CREATE_ATTEMPTS = 10;
@@ -124,14 +132,35 @@ public class CheckpointRegistry {
     }
 
     /**
+     * A version that a create request answered with, and whether that request created it (false: the request's
+     * idempotency key had created it before, and nothing was written now).
+     */
+    public record Creation(ModelVersion version, boolean created) {
+    }
+
+    /**
      * Creates the next version of {@code model} and, in the same transaction, its {@link CheckpointPublished}
      * outbox event; then asks the relay to publish it.
+     *
+     * <p>With an idempotency key, the key is stored with the version (unique per model), and a request whose key
+     * already created a version of this model creates nothing: if its weights digest and manifest are those of that
+     * version it gets that version back ({@link Creation#created()} false; no new number, no new event), otherwise it
+     * is refused ({@link Refusal.Kind#UNACCEPTABLE} {@code idempotency-key-reused}). Tags are not compared: they can
+     * change after creation. Two concurrent requests with one key collide on the unique key; the loser's retry finds
+     * the winner's version and answers with it.
+     *
+     * @param idempotencyKey the request's key ({@link IdempotencyKey#isValid valid}), or {@code null} for none
      */
-    public ModelVersion createVersion(String model, CreateVersionRequest request) {
+    public Creation createVersion(String model, CreateVersionRequest request, String idempotencyKey) {
         ModelNames.require(model);
         if (request == null) {
             throw Refusal.invalid("missing-body", "Missing request body",
                     "a CreateVersionRequest JSON body is required");
+        }
+        if (idempotencyKey != null && !IdempotencyKey.isValid(idempotencyKey)) {
+            throw invalidIdempotencyKey("an idempotency key is 1 to " + IdempotencyKey.MAX_LENGTH
+                    + " visible ASCII characters (no spaces), got " + idempotencyKey.length() + " characters: "
+                    + Tags.quote(idempotencyKey));
         }
         String sha = request.weightsSha256();
         if (!Sha256.isValid(sha)) {
@@ -143,31 +172,68 @@ public class CheckpointRegistry {
         Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
 
         // retention cannot delete the blob between this check and the commit that makes the version use it
-        int version = blobs.referencing(() -> {
+        Written written = blobs.referencing(() -> {
             Path weights = blobs.find(sha).orElseThrow(() -> Refusal.unacceptable("unknown-blob", "Unknown weights blob",
                     "no blob with sha256 " + sha + ": upload it with PUT /api/v1/blobs/sha256/" + sha + " first"));
             long size = fileSize(weights);
             try {
                 return jdbc.inTransactionRetrying("create a version of " + model, CREATE_ATTEMPTS, c -> {
                     long modelId = versions.ensureModel(c, model, now);
+                    if (idempotencyKey != null) {
+                        Optional<VersionRow> earlier = versions.findByIdempotencyKey(c, modelId, idempotencyKey);
+                        if (earlier.isPresent()) {
+                            requireSameContent(earlier.get(), idempotencyKey, sha, manifest);
+                            return new Written(earlier.get().version(), false);
+                        }
+                    }
                     int next = versions.nextVersion(c, modelId);
-                    long id = versions.insert(c, modelId, next, manifest, sha, size, now);
+                    long id = versions.insert(c, modelId, next, manifest, sha, size, now, idempotencyKey);
                     tags.insertAll(c, id, versionTags);
                     CheckpointPublished event = new CheckpointPublished(CheckpointPublished.SCHEMA_VERSION, UUID.randomUUID(),
                             now, model, next, manifest.runId(), manifest.method(), manifest.architecture().name(),
                             manifest.step(), manifest.samplesSeen(), sha, size);
                     outbox.add(c, Topics.CHECKPOINTS, model, Json.writeString(event), now);
-                    return next;
+                    return new Written(next, true);
                 });
             } catch (Jdbc.ContendedException e) {
                 throw new Refusal(Refusal.Kind.BUSY, "version-contention", "Too many concurrent versions",
                         "could not allocate a version number of " + model + ": " + e.getMessage() + "; retry");
             }
         });
+        if (!written.created()) {
+            metrics.versionReplayed(model);
+            Log.infof("Idempotency key %s of %s already created version %d: answered with it, nothing created",
+                    idempotencyKey, model, written.version());
+            return new Creation(version(model, written.version()), false);
+        }
+        // committed, not yet answered: a crash here is what a retry with the same key recovers from
+        Failpoints.hit(AFTER_VERSION_COMMIT);
         metrics.versionCreated(model);
-        Log.infof("Created %s version %d (run %s, step %d, weights %s)", model, version, manifest.runId(), manifest.step(), sha);
+        Log.infof("Created %s version %d (run %s, step %d, weights %s%s)", model, written.version(), manifest.runId(),
+                manifest.step(), sha, idempotencyKey == null ? "" : ", idempotency key " + idempotencyKey);
         relay.poke();
-        return version(model, version);
+        return new Creation(version(model, written.version()), true);
+    }
+
+    /** What the create transaction did: the version number it created, or found under the request's key. */
+    private record Written(int version, boolean created) {
+    }
+
+    /** A request whose key made {@code earlier} must carry its weights and manifest. */
+    private static void requireSameContent(VersionRow earlier, String key, String sha, CheckpointManifest manifest) {
+        String differs;
+        if (!earlier.weightsSha256().equals(sha)) {
+            differs = "its weights are " + earlier.weightsSha256() + ", this request's " + sha;
+        } else if (!earlier.manifest().equals(manifest)) {
+            differs = "same weights, but this request's manifest differs from the version's (run " + earlier.runId()
+                    + ", step " + earlier.step() + " there; run " + manifest.runId() + ", step " + manifest.step() + " here)";
+        } else {
+            return;
+        }
+        throw Refusal.unacceptable("idempotency-key-reused", "Idempotency key reused",
+                "idempotency key '" + key + "' already created " + earlier.model() + " version " + earlier.version()
+                        + " from other content: " + differs + ". A key names one request: retry with its original "
+                        + "content, or use a new key for new content");
     }
 
     /** A version with its aliases, tags and evaluations (oldest first). */
@@ -373,6 +439,10 @@ public class CheckpointRegistry {
             throw Refusal.invalid("invalid-manifest", "Invalid manifest",
                     field + " must have 1 to " + max + " non-blank characters, got " + value.length());
         }
+    }
+
+    private static Refusal invalidIdempotencyKey(String detail) {
+        return Refusal.invalid("invalid-idempotency-key", "Invalid idempotency key", detail);
     }
 
     private static Refusal invalidDigest(String sha256) {

@@ -11,6 +11,7 @@ import java.util.concurrent.atomic.AtomicLong;
 public class RegistryMetrics {
 
     public static final String VERSIONS_CREATED = "ssl.registry.versions.created";
+    public static final String VERSIONS_REPLAYED = "ssl.registry.versions.replayed";
     public static final String BLOB_BYTES_STORED = "ssl.registry.blobs.bytes.stored";
     public static final String OUTBOX_PENDING = "ssl.registry.outbox.pending";
     public static final String EVENTS_PUBLISHED = "ssl.registry.events.published";
@@ -46,6 +47,13 @@ public class RegistryMetrics {
 
     public void versionCreated(String model) {
         Counter.builder(VERSIONS_CREATED).tag("model", model).description("Model versions created")
+                .register(registry).increment();
+    }
+
+    /** A create request whose idempotency key had created a version was answered with it (nothing created). */
+    public void versionReplayed(String model) {
+        Counter.builder(VERSIONS_REPLAYED).tag("model", model)
+                .description("Create requests answered with the version their idempotency key created before")
                 .register(registry).increment();
     }
 

@@ -6,6 +6,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.sslstream.contracts.events.EvaluationCompleted;
 import io.sslstream.contracts.registry.BlobInfo;
 import io.sslstream.contracts.registry.CreateVersionRequest;
+import io.sslstream.contracts.registry.IdempotencyKey;
 import io.sslstream.contracts.registry.ModelVersion;
 import io.sslstream.contracts.registry.Page;
 import io.sslstream.contracts.registry.RegistryClient;
@@ -63,6 +64,33 @@ public class RegistryClientTest {
         assertThat(Sha256.of(downloaded)).isEqualTo(sha);
         assertThat(Sha256.of(byDigest)).isEqualTo(sha);
         assertThat(client.getVersion(model, 1).evaluations()).containsExactly(evaluation);
+    }
+
+    @Test
+    void aCreateRetriedWithItsKeyGetsTheSameVersion() throws Exception {
+        RegistryClient client = new RegistryClient(base, null, Duration.ofSeconds(30));
+        String model = TestData.uniqueModel("client-idem");
+        Path weights = Files.write(dir.resolve("ckpt.bin"), TestData.randomBytes(20_000, 33));
+        String sha = Sha256.of(weights);
+        var manifest = TestData.manifest(model, "local", "simclr", 60, 0.5);
+        String key = IdempotencyKey.forCheckpoint(manifest.runId(), manifest.step(), sha);
+        client.putBlob(weights, sha);
+
+        ModelVersion first = client.createVersion(model, new CreateVersionRequest(sha, manifest, Map.of("run", "local")), key);
+        ModelVersion retried = client.createVersion(model, new CreateVersionRequest(sha, manifest, Map.of("run", "local")), key);
+
+        assertThat(retried).isEqualTo(first);
+        assertThat(client.listVersions(model, 0, 10).total()).isEqualTo(1);
+        var otherManifest = TestData.manifest(model, "local", "simclr", 61, 0.5);
+        assertThatThrownBy(() -> client.createVersion(model, new CreateVersionRequest(sha, otherManifest, null), key))
+                .isInstanceOfSatisfying(RegistryException.class, e -> {
+                    assertThat(e.status()).isEqualTo(422);
+                    assertThat(e.isTransient()).isFalse();
+                    assertThat(e.getMessage()).contains(key).contains("version 1");
+                });
+        assertThatThrownBy(() -> client.createVersion(model, new CreateVersionRequest(sha, manifest, null), "a key"))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThat(client.listVersions(model, 0, 10).total()).isEqualTo(1);
     }
 
     @Test

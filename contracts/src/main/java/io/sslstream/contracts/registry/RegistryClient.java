@@ -64,11 +64,38 @@ public final class RegistryClient {
         }
     }
 
+    /**
+     * Creates the next version of {@code model} with no idempotency key: a retry after a lost response creates
+     * another version. Uploaders that retry should use {@link #createVersion(String, CreateVersionRequest, String)}.
+     */
     public ModelVersion createVersion(String model, CreateVersionRequest body) {
-        HttpRequest req = request(API + "/models/" + enc(model) + "/versions")
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(Json.write(body)))
-                .build();
+        return createVersion(model, body, null);
+    }
+
+    /**
+     * Creates the next version of {@code model}, or returns the version an earlier call with the same
+     * {@code idempotencyKey} created. The key travels as the {@value IdempotencyKey#HEADER} header; the registry keeps
+     * it with the version, so a call retried after any failure (a timeout, the registry dying after its commit and
+     * before its answer, this process dying before it recorded the answer) gets that same version back, with no new
+     * version number and no second {@code CheckpointPublished} event. Reusing a key for other content (another weights
+     * digest or manifest) fails with a {@link RegistryException} of status 422 naming the key and the version that
+     * holds it.
+     *
+     * <p>The trainer uses {@link IdempotencyKey#forCheckpoint IdempotencyKey.forCheckpoint(manifest.runId(),
+     * manifest.step(), sha256 of the archive)}: the same checkpoint archive always maps to the same key, whether the
+     * retry comes from the same process or from a restarted one re-reading its spool.
+     *
+     * @param idempotencyKey a {@linkplain IdempotencyKey#isValid valid} key, or {@code null} for none (every call
+     *                       creates a version)
+     * @throws IllegalArgumentException if the key is not valid (nothing is sent)
+     */
+    public ModelVersion createVersion(String model, CreateVersionRequest body, String idempotencyKey) {
+        HttpRequest.Builder b = request(API + "/models/" + enc(model) + "/versions")
+                .header("Content-Type", "application/json");
+        if (idempotencyKey != null) {
+            b.header(IdempotencyKey.HEADER, IdempotencyKey.toHeaderValue(idempotencyKey));
+        }
+        HttpRequest req = b.POST(HttpRequest.BodyPublishers.ofByteArray(Json.write(body))).build();
         return readJson(send(req).body(), ModelVersion.class);
     }
 

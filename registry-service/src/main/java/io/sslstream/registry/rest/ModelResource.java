@@ -2,6 +2,7 @@ package io.sslstream.registry.rest;
 
 import io.sslstream.contracts.events.EvaluationCompleted;
 import io.sslstream.contracts.registry.CreateVersionRequest;
+import io.sslstream.contracts.registry.IdempotencyKey;
 import io.sslstream.contracts.registry.ModelVersion;
 import io.sslstream.contracts.registry.Page;
 import io.sslstream.registry.CheckpointRegistry;
@@ -26,7 +27,12 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Request;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
+import org.eclipse.microprofile.openapi.annotations.enums.ParameterIn;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 
+import java.net.URI;
 import java.util.List;
 import java.util.Map;
 
@@ -52,15 +58,47 @@ public class ModelResource {
         return registry.models();
     }
 
-    /** Creates the next version; 201 with its location. */
+    /**
+     * Creates the next version; 201 with its location. With an {@code Idempotency-Key} header (a structured-field
+     * string, or the bare key) whose earlier request created a version of this model: 200 with that version (and its
+     * location as {@code Content-Location}) if this request has the same weights and manifest, 422
+     * {@code idempotency-key-reused} if not.
+     */
     @POST
     @Path("/{name}/versions")
     @RolesAllowed(Scopes.WRITE)
     @Consumes(MediaType.APPLICATION_JSON)
-    public Response create(@PathParam("name") String name, CreateVersionRequest body, @Context UriInfo uri) {
-        ModelVersion created = registry.createVersion(name, body);
-        return Response.created(uri.getAbsolutePathBuilder().path(Integer.toString(created.version())).build())
-                .entity(created).build();
+    @Parameter(name = IdempotencyKey.HEADER, in = ParameterIn.HEADER, required = false,
+            description = "optional; a retry with the same key and content returns the version the key created (200)",
+            schema = @Schema(type = SchemaType.STRING, maxLength = IdempotencyKey.MAX_LENGTH))
+    public Response create(@PathParam("name") String name, CreateVersionRequest body, @Context HttpHeaders headers,
+                           @Context UriInfo uri) {
+        CheckpointRegistry.Creation creation = registry.createVersion(name, body,
+                idempotencyKey(headers.getRequestHeader(IdempotencyKey.HEADER)));
+        ModelVersion version = creation.version();
+        URI location = uri.getAbsolutePathBuilder().path(Integer.toString(version.version())).build();
+        return creation.created()
+                ? Response.created(location).entity(version).build()
+                : Response.ok(version).contentLocation(location).build();
+    }
+
+    /**
+     * The key the {@code Idempotency-Key} header carries; {@code null} without the header. Read from the raw header
+     * lines, so that an empty value is refused rather than taken for no header, and two values are refused.
+     */
+    private static String idempotencyKey(List<String> values) {
+        if (values == null || values.isEmpty()) {
+            return null;
+        }
+        if (values.size() > 1) {
+            throw ProblemException.badRequest("invalid-idempotency-key", "Invalid idempotency key",
+                    "the request has " + values.size() + " " + IdempotencyKey.HEADER + " headers; send one");
+        }
+        try {
+            return IdempotencyKey.fromHeaderValue(values.get(0));
+        } catch (IllegalArgumentException e) {
+            throw ProblemException.badRequest("invalid-idempotency-key", "Invalid idempotency key", e.getMessage());
+        }
     }
 
     /**

@@ -5,6 +5,7 @@ import io.quarkus.runtime.StartupEvent;
 import io.sslstream.contracts.registry.BlobInfo;
 import io.sslstream.contracts.registry.Sha256;
 import io.sslstream.registry.config.RegistryConfig;
+import io.sslstream.service.fault.Failpoints;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
@@ -40,6 +41,12 @@ import java.util.stream.Stream;
  */
 @ApplicationScoped
 public class BlobStore {
+
+    /**
+     * A fault test holds an upload here, after its first bytes and before the rest (see {@link Failpoints}), and
+     * kills the registry: a partial temp file and no blob.
+     */
+    public static final String DURING_BLOB_UPLOAD = "registry.during-blob-upload";
 
     private static final int BUFFER_BYTES = 64 * 1024;
 
@@ -178,6 +185,10 @@ public class BlobStore {
                 while (view.hasRemaining()) {
                     out.write(view);
                 }
+            }
+            if (size == n) {
+                // the first bytes are in (and, for new content, in the temp file); the rest is still to come
+                Failpoints.hit(DURING_BLOB_UPLOAD);
             }
         }
         String actual = Sha256.hex(digest);

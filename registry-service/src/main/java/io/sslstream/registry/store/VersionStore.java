@@ -93,14 +93,16 @@ public class VersionStore {
 
     /**
      * Inserts a version row and makes it its model's {@code latest_version} if it is the newest; a version number
-     * already taken is a unique violation (SQL state 23505).
+     * or an idempotency key already taken in this model is a unique violation (SQL state 23505).
+     *
+     * @param idempotencyKey the key of the request that creates the version, or {@code null}
      */
     public long insert(Connection c, long modelId, int version, CheckpointManifest manifest, String weightsSha256,
-                       long weightsSize, Instant createdAt) throws SQLException {
+                       long weightsSize, Instant createdAt, String idempotencyKey) throws SQLException {
         String sql = """
                 INSERT INTO model_version (model_id, version, run_id, method, architecture, step, samples_seen, loss,
-                                           weights_sha256, weights_size, created_at, manifest_json)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                           weights_sha256, weights_size, created_at, manifest_json, idempotency_key)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """;
         try (PreparedStatement ps = c.prepareStatement(sql, Statement.RETURN_GENERATED_KEYS)) {
             ps.setLong(1, modelId);
@@ -115,6 +117,7 @@ public class VersionStore {
             ps.setLong(10, weightsSize);
             Sql.setInstant(ps, 11, createdAt);
             ps.setString(12, Json.writeString(manifest));
+            ps.setString(13, idempotencyKey);
             ps.executeUpdate();
             long id = Sql.generatedId(ps);
             // in the same transaction: a version number taken by a concurrent creator fails the insert above first
@@ -133,6 +136,18 @@ public class VersionStore {
         try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + FROM + " WHERE m.name = ? AND v.version = ?")) {
             ps.setString(1, model);
             ps.setInt(2, version);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(row(rs)) : Optional.empty();
+            }
+        }
+    }
+
+    /** The version of a model that the create request carrying {@code idempotencyKey} made, if any. */
+    public Optional<VersionRow> findByIdempotencyKey(Connection c, long modelId, String idempotencyKey) throws SQLException {
+        String sql = "SELECT " + COLUMNS + FROM + " WHERE v.model_id = ? AND v.idempotency_key = ?";
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setLong(1, modelId);
+            ps.setString(2, idempotencyKey);
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next() ? Optional.of(row(rs)) : Optional.empty();
             }

@@ -1,25 +1,17 @@
 package io.sslstream.registry.it;
 
-import io.sslstream.contracts.Topics;
 import io.sslstream.contracts.events.CheckpointPublished;
-import io.sslstream.contracts.events.Json;
 import io.sslstream.contracts.registry.CreateVersionRequest;
 import io.sslstream.contracts.registry.ModelVersion;
 import io.sslstream.contracts.registry.RegistryClient;
 import io.sslstream.contracts.registry.Sha256;
 import io.sslstream.registry.TestData;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -54,7 +46,8 @@ class BrokerOutageIT {
                 RegistryClient client = new RegistryClient(registry.url("/"), null, Duration.ofSeconds(30));
 
                 create(client, model, 1);
-                assertThat(events(broker, model, 1)).extracting(CheckpointPublished::version).containsExactly(1);
+                assertThat(CheckpointTopic.read(broker.bootstrapServers(), model, 1))
+                        .extracting(CheckpointPublished::version).containsExactly(1);
 
                 broker.stop();
                 ModelVersion v2 = create(client, model, 2);
@@ -62,7 +55,7 @@ class BrokerOutageIT {
                 await().atMost(Duration.ofSeconds(60)).until(() -> pending(registry) == 2);
 
                 broker.start();
-                List<CheckpointPublished> delivered = events(broker, model, 3);
+                List<CheckpointPublished> delivered = CheckpointTopic.read(broker.bootstrapServers(), model, 3);
 
                 Map<UUID, CheckpointPublished> byEventId = new LinkedHashMap<>();
                 delivered.forEach(e -> byEventId.putIfAbsent(e.eventId(), e));
@@ -81,29 +74,6 @@ class BrokerOutageIT {
         String sha = Sha256.of(weights);
         client.putBlob(weights, sha);
         return client.createVersion(model, new CreateVersionRequest(sha, TestData.manifest(model, step, 0.5), Map.of()));
-    }
-
-    /** Reads the checkpoints topic from the start until events of {@code count} distinct versions of the model arrived. */
-    private static List<CheckpointPublished> events(FixedPortKafka broker, String model, int count) {
-        Map<String, Object> props = Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
-                ConsumerConfig.GROUP_ID_CONFIG, "it-" + UUID.randomUUID(),
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName(),
-                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-        List<CheckpointPublished> events = new ArrayList<>();
-        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(props)) {
-            consumer.subscribe(List.of(Topics.CHECKPOINTS));
-            await().atMost(Duration.ofSeconds(120)).until(() -> {
-                for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(500))) {
-                    if (model.equals(r.key())) {
-                        events.add(Json.read(r.value(), CheckpointPublished.class));
-                    }
-                }
-                return events.stream().map(CheckpointPublished::version).distinct().count() >= count;
-            });
-        }
-        return events;
     }
 
     private static double pending(RegistryProcess registry) throws Exception {

@@ -39,8 +39,14 @@ final class Http {
     }
 
     static Result json(String method, URI url, String token, String body) throws IOException {
+        return json(method, url, token, body, Map.of());
+    }
+
+    /** As {@link #json(String, URI, String, String)}, with more request headers. */
+    static Result json(String method, URI url, String token, String body, Map<String, String> headers) throws IOException {
         HttpURLConnection c = (HttpURLConnection) url.toURL().openConnection();
         c.setRequestMethod(method);
+        headers.forEach(c::setRequestProperty);
         if (token != null) {
             c.setRequestProperty("Authorization", "Bearer " + token);
         }

@@ -7,6 +7,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -27,11 +28,14 @@ final class RegistryProcess implements AutoCloseable {
     private final Process process;
     private final int port;
     private final Path log;
+    /** Where this process's output starts in {@link #log}, which earlier runs may have written to. */
+    private final long logStart;
 
-    private RegistryProcess(Process process, int port, Path log) {
+    private RegistryProcess(Process process, int port, Path log, long logStart) {
         this.process = process;
         this.port = port;
         this.log = log;
+        this.logStart = logStart;
     }
 
     /**
@@ -53,9 +57,10 @@ final class RegistryProcess implements AutoCloseable {
         cmd.add("-jar");
         cmd.add(JAR.toAbsolutePath().toString());
         Files.createDirectories(log.toAbsolutePath().getParent());
+        long logStart = Files.exists(log) ? Files.size(log) : 0;
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         pb.environment().putAll(env);
-        RegistryProcess p = new RegistryProcess(pb.start(), port, log);
+        RegistryProcess p = new RegistryProcess(pb.start(), port, log, logStart);
         p.awaitUp(Duration.ofSeconds(90));
         return p;
     }
@@ -76,9 +81,27 @@ final class RegistryProcess implements AutoCloseable {
         }
     }
 
+    /** Waits until the process has logged {@code text} (e.g. that a failpoint was reached). */
+    void awaitLog(String text, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!logText().contains(text)) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("registry exited with " + process.exitValue() + " before logging '" + text
+                        + "':\n" + tail());
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("registry did not log '" + text + "' within " + timeout + ":\n" + tail());
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    /** What this process has logged so far (not what earlier runs appended to the same file). */
     String logText() {
         try {
-            return Files.readString(log);
+            byte[] all = Files.readAllBytes(log);
+            int from = (int) Math.min(logStart, all.length);
+            return new String(all, from, all.length - from, StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

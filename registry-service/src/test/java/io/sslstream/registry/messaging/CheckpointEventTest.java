@@ -2,12 +2,17 @@ package io.sslstream.registry.messaging;
 
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
 import io.sslstream.contracts.Topics;
 import io.sslstream.contracts.events.CheckpointPublished;
 import io.sslstream.contracts.events.Json;
+import io.sslstream.contracts.registry.CreateVersionRequest;
+import io.sslstream.contracts.registry.IdempotencyKey;
 import io.sslstream.contracts.registry.ModelVersion;
 import io.sslstream.kafka.KafkaTestResource;
 import io.sslstream.registry.TestData;
+import io.sslstream.registry.store.Jdbc;
+import jakarta.inject.Inject;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -25,10 +30,14 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
 
 @QuarkusTest
 @QuarkusTestResource(value = KafkaTestResource.class, restrictToAnnotatedClass = false)
 public class CheckpointEventTest {
+
+    @Inject
+    Jdbc jdbc;
 
     @Test
     void everyVersionIsAnnouncedOnTheCheckpointsTopic() {
@@ -51,6 +60,42 @@ public class CheckpointEventTest {
         assertThat(first.timestamp()).isEqualTo(v1.createdAt());
         assertThat(events.get(1).weightsSha256()).isEqualTo(v2.weightsSha256());
         assertThat(events).extracting(CheckpointPublished::eventId).doesNotHaveDuplicates();
+    }
+
+    @Test
+    void aCreateRetriedWithItsKeyAnnouncesNothingNew() {
+        String model = TestData.uniqueModel("event-idem");
+        String sha = TestData.uploadBlob(TestData.randomBytes(3000, 51));
+        CreateVersionRequest request = new CreateVersionRequest(sha, TestData.manifest(model, 60, 0.5), null);
+        String key = IdempotencyKey.forCheckpoint("local", 60, sha);
+        for (int status : new int[]{201, 200, 200}) {
+            given().contentType(ContentType.JSON).header(IdempotencyKey.HEADER, IdempotencyKey.toHeaderValue(key))
+                    .body(Json.write(request))
+                    .when().post("/api/v1/models/" + model + "/versions")
+                    .then().statusCode(status).body("version", equalTo(1));
+        }
+        // a version made after the retries: the relay publishes in outbox order, so an event a retry had added would
+        // arrive before this one's
+        TestData.createVersion(model, 61);
+
+        List<CheckpointPublished> events = consume(model, 2).stream()
+                .map(r -> Json.read(r.value(), CheckpointPublished.class)).toList();
+        long outboxRows = jdbc.read("count outbox rows", c -> {
+            try (var ps = c.prepareStatement("SELECT COUNT(*) FROM outbox WHERE record_key = ?")) {
+                ps.setString(1, model);
+                try (var rs = ps.executeQuery()) {
+                    rs.next();
+                    return rs.getLong(1);
+                }
+            }
+        });
+
+        assertThat(events).extracting(CheckpointPublished::version).containsExactly(1, 2);
+        assertThat(events.get(0).weightsSha256()).isEqualTo(sha);
+        assertThat(outboxRows).isEqualTo(2);
+        given().when().get("/q/metrics").then().statusCode(200)
+                .body(containsString("ssl_registry_versions_created_total{model=\"" + model + "\"} 2.0"))
+                .body(containsString("ssl_registry_versions_replayed_total{model=\"" + model + "\"} 2.0"));
     }
 
     @Test

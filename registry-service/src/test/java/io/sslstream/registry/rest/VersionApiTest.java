@@ -5,6 +5,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.sslstream.contracts.events.Json;
 import io.sslstream.contracts.registry.CreateVersionRequest;
+import io.sslstream.contracts.registry.IdempotencyKey;
 import io.sslstream.contracts.registry.ModelVersion;
 import io.sslstream.contracts.registry.Page;
 import io.sslstream.contracts.registry.Sha256;
@@ -95,6 +96,105 @@ public class VersionApiTest {
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    @Test
+    void aRetryWithTheSameKeyAndContentGetsTheSameVersionWith200() {
+        String model = TestData.uniqueModel("idem");
+        String sha = TestData.uploadBlob(TestData.randomBytes(2048, 41));
+        CreateVersionRequest request = new CreateVersionRequest(sha, TestData.manifest(model, 60, 0.5), Map.of("run", "local"));
+        String key = IdempotencyKey.forCheckpoint("local", 60, sha);
+
+        ModelVersion created = Json.read(post(model, request, IdempotencyKey.toHeaderValue(key))
+                .then().statusCode(201).extract().asByteArray(), ModelVersion.class);
+        ModelVersion retried = Json.read(post(model, request, IdempotencyKey.toHeaderValue(key))
+                .then().statusCode(200)
+                .header("Content-Location", endsWith("/api/v1/models/" + model + "/versions/1"))
+                .extract().asByteArray(), ModelVersion.class);
+        // the bare key is the same key; tags are not part of what is compared (they can change after creation)
+        ModelVersion bare = Json.read(post(model, new CreateVersionRequest(sha, request.manifest(), Map.of()), key)
+                .then().statusCode(200).extract().asByteArray(), ModelVersion.class);
+
+        assertThat(created.version()).isEqualTo(1);
+        assertThat(retried).isEqualTo(created);
+        assertThat(bare).isEqualTo(created);
+        assertThat(list(model, 0, 50).total()).isEqualTo(1);
+        assertThat(TestData.createVersion(model, 61).version()).as("the next number is not used up by the retries")
+                .isEqualTo(2);
+    }
+
+    @Test
+    void theSameKeyWithOtherContentIs422NamingTheKeyAndTheVersion() {
+        String model = TestData.uniqueModel("idem-conflict");
+        String sha = TestData.uploadBlob(TestData.randomBytes(2048, 42));
+        String otherSha = TestData.uploadBlob(TestData.randomBytes(2048, 43));
+        String key = "trainer-upload-0001";
+        post(model, new CreateVersionRequest(sha, TestData.manifest(model, 10, 0.5), null), key).then().statusCode(201);
+
+        post(model, new CreateVersionRequest(otherSha, TestData.manifest(model, 10, 0.5), null), key)
+                .then().statusCode(422)
+                .contentType("application/problem+json")
+                .body("type", equalTo("urn:sslstream:registry:problem:idempotency-key-reused"))
+                .body("detail", containsString("'" + key + "'"))
+                .body("detail", containsString(model + " version 1"))
+                .body("detail", containsString(otherSha));
+        post(model, new CreateVersionRequest(sha, TestData.manifest(model, 11, 0.5), null), key)
+                .then().statusCode(422)
+                .body("type", equalTo("urn:sslstream:registry:problem:idempotency-key-reused"))
+                .body("detail", containsString("manifest"))
+                .body("detail", containsString("version 1"));
+
+        assertThat(list(model, 0, 50).total()).isEqualTo(1);
+    }
+
+    @Test
+    void concurrentCreatesWithOneKeyMakeOneVersion() throws Exception {
+        String model = TestData.uniqueModel("idem-race");
+        String sha = TestData.uploadBlob(TestData.randomBytes(2048, 44));
+        CreateVersionRequest request = new CreateVersionRequest(sha, TestData.manifest(model, 5, 0.5), null);
+        String key = IdempotencyKey.toHeaderValue(IdempotencyKey.forCheckpoint("race", 5, sha));
+        int clients = 6;
+        ExecutorService pool = Executors.newFixedThreadPool(clients);
+        try {
+            List<Callable<io.restassured.response.Response>> creates = IntStream.range(0, clients)
+                    .<Callable<io.restassured.response.Response>>mapToObj(i -> () -> post(model, request, key)).toList();
+            List<io.restassured.response.Response> answers = pool.invokeAll(creates).stream().map(VersionApiTest::join).toList();
+
+            assertThat(answers).extracting(io.restassured.response.Response::statusCode)
+                    .as("one request created the version, the others were answered with it")
+                    .containsOnly(200, 201).filteredOn(status -> status == 201).hasSize(1);
+            assertThat(answers).extracting(a -> Json.read(a.asByteArray(), ModelVersion.class).version()).containsOnly(1);
+            assertThat(list(model, 0, 50).total()).isEqualTo(1);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void keysAreScopedToTheirModel() {
+        String a = TestData.uniqueModel("idem-a");
+        String b = TestData.uniqueModel("idem-b");
+        String sha = TestData.uploadBlob(TestData.randomBytes(2048, 45));
+        String key = "same-key";
+
+        post(a, new CreateVersionRequest(sha, TestData.manifest(a, 1, 0.5), null), key).then().statusCode(201);
+        post(b, new CreateVersionRequest(sha, TestData.manifest(b, 1, 0.5), null), key).then().statusCode(201)
+                .body("version", equalTo(1));
+    }
+
+    @Test
+    void malformedKeysAre400() {
+        String model = TestData.uniqueModel("idem-bad");
+        String sha = TestData.uploadBlob(TestData.randomBytes(2048, 46));
+        CreateVersionRequest request = new CreateVersionRequest(sha, TestData.manifest(model, 1, 0.5), null);
+
+        for (String bad : List.of("", "\"\"", "a b", "\"a b\"", "x".repeat(IdempotencyKey.MAX_LENGTH + 1), "\"open", "\"a\\nb\"")) {
+            io.restassured.response.Response answer = post(model, request, bad);
+            assertThat(answer.statusCode()).as("Idempotency-Key: %s -> %s", bad, answer.asString()).isEqualTo(400);
+            assertThat(answer.contentType()).startsWith("application/problem+json");
+            assertThat(answer.jsonPath().getString("type")).isEqualTo("urn:sslstream:registry:problem:invalid-idempotency-key");
+        }
+        assertThat(list(model, 0, 50).total()).isZero();
     }
 
     @Test
@@ -223,6 +323,7 @@ public class VersionApiTest {
                 .then().statusCode(200)
                 .body("paths.keySet()", hasItem("/api/v1/models/{name}/versions"))
                 .body("paths.keySet()", hasItem("/api/v1/models/{name}/aliases/{alias}"))
+                .body("paths.'/api/v1/models/{name}/versions'.post.parameters.name", hasItem(IdempotencyKey.HEADER))
                 .body("components.securitySchemes.bearer.scheme", equalTo("bearer"));
     }
 
@@ -233,6 +334,12 @@ public class VersionApiTest {
                     .then().extract().statusCode();
             assertThat(status).as(name).isIn(400, 404);
         }
+    }
+
+    /** Posts a create with {@code Idempotency-Key: <headerValue>}. */
+    private static io.restassured.response.Response post(String model, CreateVersionRequest request, String headerValue) {
+        return given().contentType(ContentType.JSON).header(IdempotencyKey.HEADER, headerValue).body(Json.write(request))
+                .when().post("/api/v1/models/" + model + "/versions");
     }
 
     private static io.restassured.response.Response post(String model, CreateVersionRequest request) {

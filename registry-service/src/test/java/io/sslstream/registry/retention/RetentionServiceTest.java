@@ -94,7 +94,8 @@ class RetentionServiceTest {
         blobs.put(sha, new ByteArrayInputStream(bytes), 1 << 20);
         long id = jdbc.inTransaction("insert", c -> {
             long modelId = versions.ensureModel(c, model, createdAt);
-            return versions.insert(c, modelId, version, TestData.manifest(model, version, 0.5), sha, bytes.length, createdAt);
+            return versions.insert(c, modelId, version, TestData.manifest(model, version, 0.5), sha, bytes.length, createdAt,
+                    null);
         });
         ids.put(model + "/" + version, id);
     }

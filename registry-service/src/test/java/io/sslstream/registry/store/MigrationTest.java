@@ -12,10 +12,11 @@ import java.util.ArrayList;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * The schema migrations on both databases, including the Java one that moves tags into rows and the back-fill of
- * each model's newest version number.
+ * The schema migrations on both databases, including the Java one that moves tags into rows, the back-fill of
+ * each model's newest version number and the unique idempotency key of versions.
  */
 class MigrationTest {
 
@@ -37,12 +38,38 @@ class MigrationTest {
 
             int applied = db.flyway(null).migrate().migrationsExecuted;
 
-            assertThat(applied).isEqualTo(4);
+            assertThat(applied).isEqualTo(5);
             assertThat(rows(db, "SELECT version_id, tag_key, tag_value FROM version_tag ORDER BY tag_key"))
                     .containsExactly("1 split a b", "1 stage test");
             assertThat(columns(db)).doesNotContain("tags_json");
             assertThat(rows(db, "SELECT id, name, CAST(latest_version AS VARCHAR(10)) FROM model")).containsExactly("1 m 2");
         }
+    }
+
+    @ParameterizedTest
+    @EnumSource(TestDatabase.Kind.class)
+    void anIdempotencyKeyNamesOneVersionPerModelAndVersionsWithoutOneAreFree(TestDatabase.Kind kind) throws SQLException {
+        try (TestDatabase db = TestDatabase.migrated(kind);
+             Connection c = db.dataSource().getConnection(); Statement s = c.createStatement()) {
+            s.execute("INSERT INTO model (id, name, created_at) VALUES (1, 'a', CURRENT_TIMESTAMP)");
+            s.execute("INSERT INTO model (id, name, created_at) VALUES (2, 'b', CURRENT_TIMESTAMP)");
+            s.execute(version(1, 1, 1, null));
+            s.execute(version(2, 1, 2, null));
+            s.execute(version(3, 1, 3, "'k'"));
+            s.execute(version(4, 2, 1, "'k'"));
+
+            assertThatThrownBy(() -> s.execute(version(5, 1, 4, "'k'")))
+                    .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getSQLState()).isEqualTo("23505"));
+            assertThat(rows(db, "SELECT model_id, CAST(version AS VARCHAR(10)), idempotency_key FROM model_version ORDER BY id"))
+                    .containsExactly("1 1 null", "1 2 null", "1 3 k", "2 1 k");
+        }
+    }
+
+    private static String version(long id, long model, int version, String key) {
+        return "INSERT INTO model_version (id, model_id, version, run_id, method, architecture, step, samples_seen, "
+                + "weights_sha256, weights_size, created_at, manifest_json, idempotency_key) VALUES (" + id + ", " + model
+                + ", " + version + ", 'r', 'simclr', 'cnn', 1, 1, '" + "a".repeat(64) + "', 1, CURRENT_TIMESTAMP, '{}', "
+                + key + ")";
     }
 
     private static List<String> rows(TestDatabase db, String sql) throws SQLException {
