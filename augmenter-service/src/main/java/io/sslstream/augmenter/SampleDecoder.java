@@ -5,6 +5,7 @@ import io.sslstream.contracts.codec.RawSample;
 
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
+import javax.imageio.event.IIOReadProgressListener;
 import javax.imageio.spi.ImageReaderSpi;
 import javax.imageio.stream.ImageInputStream;
 import javax.imageio.stream.MemoryCacheImageInputStream;
@@ -16,6 +17,8 @@ import java.awt.image.Raster;
 import java.io.ByteArrayInputStream;
 import java.io.EOFException;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -23,6 +26,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.zip.CRC32;
 
 import static io.sslstream.augmenter.RejectedSampleException.STAGE_DECODE;
 
@@ -31,8 +35,10 @@ import static io.sslstream.augmenter.RejectedSampleException.STAGE_DECODE;
  * precise reason.
  *
  * <p>Raw pixels are wrapped without a copy. PNG and JPEG are decoded with {@code javax.imageio}; their
- * dimensions are read from the header and checked against the pixel limit <em>before</em> any pixel is
- * decompressed, so a small file declaring a huge image (a decompression bomb) costs nothing.
+ * dimensions are read from the header and checked against the pixel limit (and the caller's own
+ * {@link HeaderCheck}) <em>before</em> any pixel is decompressed, so a small file declaring a huge image (a
+ * decompression bomb) costs nothing. A PNG's chunks are then walked and their CRCs checked (ImageIO ignores them), and
+ * decoding stops when the sample's {@link CpuBudget} runs out.
  */
 public final class SampleDecoder {
 
@@ -52,6 +58,8 @@ public final class SampleDecoder {
     public static final String CORRUPT = "image.corrupt";
     /** The record declares a shape that the decoded image does not have. */
     public static final String SHAPE_MISMATCH = "image.shape-mismatch";
+    /** A PNG chunk whose CRC does not match its bytes: the file was damaged on its way. */
+    public static final String BAD_CRC = "image.bad-crc";
 
     public static final String PNG = "image/png";
     public static final String JPEG = "image/jpeg";
@@ -103,8 +111,32 @@ public final class SampleDecoder {
         checkChannels(channels);
     }
 
+    /**
+     * A check of an encoded image's height and width, read from its header, before any pixel is decompressed: what a
+     * caller knows about sizes that the decoder does not (e.g. how large the views of such an image would be).
+     */
+    @FunctionalInterface
+    public interface HeaderCheck {
+
+        /** Accepts nothing but a header; {@link #decode} calls it for encoded images only. */
+        HeaderCheck NONE = (height, width) -> {
+        };
+
+        void check(int height, int width) throws RejectedSampleException;
+    }
+
     /** The image of a sample, or a rejection with a precise reason. */
     public Image decode(RawSample sample) throws RejectedSampleException {
+        return decode(sample, HeaderCheck.NONE, CpuBudget.unlimited());
+    }
+
+    /**
+     * The image of a sample, or a rejection with a precise reason.
+     *
+     * @param beforeDecoding run on an encoded image's header dimensions once they passed the pixel limit
+     * @param budget         the sample's CPU time: decoding stops ({@link CpuBudget#EXCEEDED}) when it runs out
+     */
+    public Image decode(RawSample sample, HeaderCheck beforeDecoding, CpuBudget budget) throws RejectedSampleException {
         if (sample.isRawPixels()) {
             checkShape(sample.height(), sample.width(), sample.channels());
             return new Image(sample.height(), sample.width(), sample.channels(), sample.payload());
@@ -113,7 +145,7 @@ public final class SampleDecoder {
             throw reject(UNSUPPORTED_CONTENT_TYPE, "content type '" + sample.contentType() + "' is not one of "
                     + RawSample.PIXELS_U8 + ", " + PNG + ", " + JPEG);
         }
-        Image image = decodeEncoded(sample);
+        Image image = decodeEncoded(sample, beforeDecoding, budget);
         if ((sample.height() != 0 && sample.height() != image.height()) || (sample.width() != 0 && sample.width() != image.width())
                 || (sample.channels() != 0 && sample.channels() != image.channels())) {
             throw reject(SHAPE_MISMATCH, "record declares " + sample.height() + "x" + sample.width() + "x" + sample.channels()
@@ -124,8 +156,9 @@ public final class SampleDecoder {
     }
 
     /**
-     * The height and width of an encoded image from its header alone, checked against the pixel limit: what an
-     * ingestion endpoint can check cheaply before it accepts the bytes. Nothing is decompressed.
+     * The height and width of an encoded image from its header alone, checked against the pixel limit, and for a
+     * PNG its chunk structure and CRCs: what an ingestion endpoint can check cheaply before it accepts the bytes.
+     * Nothing is decompressed.
      *
      * @throws RejectedSampleException with the reason {@link #decode} would give for a bad header
      */
@@ -133,16 +166,23 @@ public final class SampleDecoder {
         if (!SUPPORTED_TYPES.contains(contentType)) {
             throw reject(UNSUPPORTED_CONTENT_TYPE, "content type '" + contentType + "' is not one of " + PNG + ", " + JPEG);
         }
-        return withReader(contentType, payload, reader -> new int[] {reader.getHeight(0), reader.getWidth(0)}, false);
+        return withReader(contentType, payload, HeaderCheck.NONE,
+                reader -> new int[] {reader.getHeight(0), reader.getWidth(0)}, false);
     }
 
-    private Image decodeEncoded(RawSample sample) throws RejectedSampleException {
-        return withReader(sample.contentType(), sample.payload(), reader -> {
+    private Image decodeEncoded(RawSample sample, HeaderCheck beforeDecoding, CpuBudget budget) throws RejectedSampleException {
+        return withReader(sample.contentType(), sample.payload(), beforeDecoding, reader -> {
             List<String> warnings = new ArrayList<>(1);
             // ImageIO decodes a truncated or damaged JPEG "successfully", filling what is missing with gray, and only
             // warns: a warning is a rejection here, or half-gray images would become training data
             reader.addIIOReadWarningListener((source, warning) -> warnings.add(warning));
+            BudgetWatch watch = new BudgetWatch(budget);
+            reader.addIIOReadProgressListener(watch);
             BufferedImage img = reader.read(0);
+            if (watch.aborted) {
+                throw budget.exceeded(STAGE_DECODE, "while decoding the " + reader.getHeight(0) + "x" + reader.getWidth(0)
+                        + " " + sample.contentType() + " image (stopped after " + Math.round(watch.percent) + "%)");
+            }
             if (!warnings.isEmpty()) {
                 String all = String.join("; ", warnings);
                 boolean truncated = all.toLowerCase(Locale.ROOT).contains("premature end")
@@ -153,12 +193,69 @@ public final class SampleDecoder {
         }, true);
     }
 
+    /**
+     * Aborts the read when the sample's budget runs out. ImageIO calls it on the decoding thread (the budget's), once
+     * per row for PNG and about every twentieth of the image for JPEG, and stops at the next row after an abort.
+     */
+    private static final class BudgetWatch implements IIOReadProgressListener {
+
+        private final CpuBudget budget;
+        boolean aborted;
+        float percent;
+
+        BudgetWatch(CpuBudget budget) {
+            this.budget = budget;
+        }
+
+        @Override
+        public void imageProgress(ImageReader source, float percentageDone) {
+            percent = percentageDone;
+            if (!aborted && budget.exhausted()) {
+                aborted = true;
+                source.abort();
+            }
+        }
+
+        @Override
+        public void sequenceStarted(ImageReader source, int minIndex) {
+        }
+
+        @Override
+        public void sequenceComplete(ImageReader source) {
+        }
+
+        @Override
+        public void imageStarted(ImageReader source, int imageIndex) {
+        }
+
+        @Override
+        public void imageComplete(ImageReader source) {
+        }
+
+        @Override
+        public void thumbnailStarted(ImageReader source, int imageIndex, int thumbnailIndex) {
+        }
+
+        @Override
+        public void thumbnailProgress(ImageReader source, float percentageDone) {
+        }
+
+        @Override
+        public void thumbnailComplete(ImageReader source) {
+        }
+
+        @Override
+        public void readAborted(ImageReader source) {
+        }
+    }
+
     /** What to do with a reader whose input is set and whose header passed the size check. */
     private interface ReaderWork<T> {
         T run(ImageReader reader) throws IOException, RejectedSampleException;
     }
 
-    private <T> T withReader(String type, byte[] payload, ReaderWork<T> work, boolean decoding) throws RejectedSampleException {
+    private <T> T withReader(String type, byte[] payload, HeaderCheck beforeDecoding, ReaderWork<T> work, boolean decoding)
+            throws RejectedSampleException {
         ImageReaderSpi spi = READERS.get(type);
         if (spi == null) {
             throw reject(UNSUPPORTED_CONTENT_TYPE, "this JVM has no ImageIO reader for " + type);
@@ -181,7 +278,13 @@ public final class SampleDecoder {
             }
             // ignoreMetadata: metadata chunks (e.g. compressed text) are a bomb vector we do not need
             reader.setInput(in, true, true);
-            checkSize(reader.getHeight(0), reader.getWidth(0));
+            int height = reader.getHeight(0);
+            int width = reader.getWidth(0);
+            checkSize(height, width);
+            beforeDecoding.check(height, width);
+            if (type.equals(PNG)) {
+                checkPngChunks(payload);
+            }
             return work.run(reader);
         } catch (IOException e) {
             throw reject(endOfInput(e) ? TRUNCATED : CORRUPT, type + (decoding ? " cannot be decoded: " : " header cannot be read: ")
@@ -192,6 +295,56 @@ public final class SampleDecoder {
         } finally {
             reader.dispose();
         }
+    }
+
+    /**
+     * Walks a PNG's chunks from the signature to {@code IEND}: each must be complete and its CRC (over type and data)
+     * must match. ImageIO reads PNGs without checking CRCs, so a damaged file could otherwise decode to wrong pixels;
+     * the walk costs one CRC-32 pass over at most a record's bytes. Bytes after {@code IEND} are ignored, as decoders
+     * do.
+     */
+    static void checkPngChunks(byte[] png) throws RejectedSampleException {
+        ByteBuffer buf = ByteBuffer.wrap(png);
+        CRC32 crc = new CRC32();
+        int at = PNG_SIGNATURE.length;
+        while (true) {
+            if (png.length - at < 12) {
+                throw reject(TRUNCATED, "the PNG ends at byte " + png.length + " before its IEND chunk (a chunk needs 12 "
+                        + "bytes besides its data, " + (png.length - at) + " remain at byte " + at + ")");
+            }
+            long length = Integer.toUnsignedLong(buf.getInt(at));
+            String type = chunkType(png, at + 4);
+            if (type == null) {
+                throw reject(CORRUPT, "the PNG chunk at byte " + at + " has a type that is not four ASCII letters");
+            }
+            if (length > png.length - at - 12L) {
+                throw reject(TRUNCATED, "the PNG chunk " + type + " at byte " + at + " declares " + length + " data bytes; "
+                        + (png.length - at - 12) + " remain");
+            }
+            int dataEnd = at + 8 + (int) length;
+            crc.reset();
+            crc.update(png, at + 4, 4 + (int) length);
+            int stored = buf.getInt(dataEnd);
+            if ((int) crc.getValue() != stored) {
+                throw reject(BAD_CRC, "the PNG chunk " + type + " at byte " + at + " (" + length + " data bytes) has the CRC "
+                        + String.format("%08x", stored) + " but its bytes give " + String.format("%08x", (int) crc.getValue())
+                        + ": the file was damaged");
+            }
+            at = dataEnd + 4;
+            if (type.equals("IEND")) {
+                return;
+            }
+        }
+    }
+
+    private static String chunkType(byte[] png, int at) {
+        for (int i = at; i < at + 4; i++) {
+            int c = png[i];
+            if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z'))) {
+                return null;
+            }
+        }
+        return new String(png, at, 4, StandardCharsets.US_ASCII);
     }
 
     private void checkSize(int height, int width) throws RejectedSampleException {

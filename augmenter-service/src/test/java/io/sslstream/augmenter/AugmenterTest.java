@@ -91,6 +91,55 @@ class AugmenterTest {
     }
 
     @Test
+    void refusesFromTheHeaderAnImageWhoseViewSetsCouldNotFitWithoutDecodingIt() {
+        // 4096 x 4096 passes the pixel limit (16,777,216) but two views of its size are 33 MB: 17 KB of PNG that would
+        // inflate to 16 MB. Cut short, decoding would end in image.truncated: the reason shows nothing was decoded.
+        byte[] png = TestSamples.blackPng(4096, 4096);
+        for (byte[] bytes : List.of(png, java.util.Arrays.copyOf(png, png.length - 50))) {
+            assertThatThrownBy(() -> augmenter.augment(TestSamples.encoded("big", SampleDecoder.PNG, bytes).encode()))
+                    .isInstanceOfSatisfying(RejectedSampleException.class, e -> {
+                        assertThat(e.reason()).isEqualTo(Augmenter.OUTPUT_TOO_LARGE);
+                        assertThat(e.stage()).isEqualTo(RejectedSampleException.STAGE_AUGMENT);
+                        assertThat(e.getMessage()).contains("simclr", "4096x4096", "from its header, before decoding");
+                    });
+        }
+    }
+
+    @Test
+    void refusesIdsAndDatasetsThatBreakTheRuleAndKeysThatAreNotTheId() throws Exception {
+        assertRejected(TestSamples.rawRecord("../../etc/passwd", "d"), "decode.invalid-sample-id");
+        assertRejected(TestSamples.rawRecord("x".repeat(60_000), "d"), "decode.invalid-sample-id");
+        assertRejected(TestSamples.rawRecord("ok", "../x y"), "decode.invalid-dataset");
+        assertRejected(TestSamples.rawRecord(new byte[] {'o', (byte) 0xC3, '(', 'k'}, "d".getBytes()), "decode.bad-utf8");
+
+        byte[] good = TestSamples.fashion(1, pixels(784, 1)).encode();
+        assertThatThrownBy(() -> augmenter.augment("fashion-mnist/train/2", good))
+                .isInstanceOfSatisfying(RejectedSampleException.class, e -> {
+                    assertThat(e.reason()).isEqualTo(Augmenter.KEY_MISMATCH);
+                    assertThat(e.stage()).isEqualTo(RejectedSampleException.STAGE_DECODE);
+                });
+        assertThat(augmenter.augment("fashion-mnist/train/1", good).sampleId()).isEqualTo("fashion-mnist/train/1");
+        assertThat(augmenter.augment(null, good).sampleId()).isEqualTo("fashion-mnist/train/1");
+    }
+
+    @Test
+    void checksTheSamplesCpuTimeBetweenRecipes() throws Exception {
+        // every clock reading is 10 ms later; 25 ms run out after the first recipe
+        SampleDecoderTest.SteppingClock clock = new SampleDecoderTest.SteppingClock(10_000_000);
+        Augmenter two = new Augmenter(new SampleDecoder(1 << 24), List.of(Recipes.simclrV1(), Recipes.byolV1()), BASE_SEED,
+                Augmenter.DEFAULT_MAX_OUTPUT_BYTES, java.time.Duration.ofMillis(25), clock);
+
+        assertThatThrownBy(() -> two.augment(TestSamples.fashion(1, pixels(784, 1)).encode()))
+                .isInstanceOfSatisfying(RejectedSampleException.class, e -> {
+                    assertThat(e.reason()).isEqualTo(CpuBudget.EXCEEDED);
+                    assertThat(e.stage()).isEqualTo(RejectedSampleException.STAGE_AUGMENT);
+                    assertThat(e.getMessage()).contains("before the byol recipe");
+                });
+        assertThatThrownBy(() -> new Augmenter(new SampleDecoder(1), List.of(Recipes.simclrV1()), 0, 100,
+                java.time.Duration.ZERO, CpuBudget.SYSTEM)).hasMessageContaining("positive");
+    }
+
+    @Test
     void runsEveryActiveRecipeOnTheSameSeed() throws Exception {
         Augmenter all = new Augmenter(new SampleDecoder(1 << 24),
                 List.of(Recipes.simclrV1(), Recipes.byolV1(), Recipes.multicropV1(), Recipes.maeV1()), BASE_SEED);

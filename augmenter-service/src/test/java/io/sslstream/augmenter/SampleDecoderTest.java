@@ -6,6 +6,7 @@ import org.junit.jupiter.api.Test;
 
 import java.awt.image.BufferedImage;
 import java.util.Arrays;
+import java.util.List;
 import java.util.SplittableRandom;
 
 import static io.sslstream.augmenter.TestSamples.encode;
@@ -154,7 +155,105 @@ class SampleDecoderTest {
             png[i] = (byte) ~png[i];
         }
 
-        assertRejected(encoded("d", SampleDecoder.PNG, png), SampleDecoder.CORRUPT);
+        // the damage shows in the CRC of its chunk; with the CRCs computed again, the decoder finds it
+        assertRejected(encoded("d", SampleDecoder.PNG, png), SampleDecoder.BAD_CRC);
+        assertRejected(encoded("d", SampleDecoder.PNG, TestSamples.withCrcsFixed(png)), SampleDecoder.CORRUPT);
+    }
+
+    @Test
+    void checksTheCrcOfEveryPngChunkWhichImageIoIgnores() throws Exception {
+        byte[] png = encode(noise(32, 32), "png");
+        byte[] flipped = TestSamples.withBadCrc(png);
+        // the premise: ImageIO reads the file without a word (damaged data would decode to other pixels just as silently)
+        BufferedImage lenient = javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(flipped));
+        assertThat(lenient).isNotNull();
+
+        assertThatThrownBy(() -> decoder.decode(encoded("c", SampleDecoder.PNG, flipped)))
+                .isInstanceOfSatisfying(RejectedSampleException.class, e -> {
+                    assertThat(e.reason()).isEqualTo(SampleDecoder.BAD_CRC);
+                    assertThat(e.getMessage()).contains("IDAT", "at byte " + TestSamples.chunkOffset(png, "IDAT"));
+                });
+        assertThatThrownBy(() -> decoder.probe(SampleDecoder.PNG, flipped))
+                .isInstanceOfSatisfying(RejectedSampleException.class, e -> assertThat(e.reason()).isEqualTo(SampleDecoder.BAD_CRC));
+        byte[] badHeader = png.clone();
+        badHeader[29] ^= 1; // the IHDR CRC itself
+        assertRejected(encoded("c", SampleDecoder.PNG, badHeader), SampleDecoder.BAD_CRC);
+        // without its IEND chunk the file is cut short, even if the pixels are all there
+        int iend = TestSamples.chunkOffset(png, "IEND");
+        assertRejected(encoded("c", SampleDecoder.PNG, Arrays.copyOf(png, iend)), SampleDecoder.TRUNCATED);
+        // a chunk longer than the file
+        byte[] longChunk = png.clone();
+        java.nio.ByteBuffer.wrap(longChunk).putInt(TestSamples.chunkOffset(png, "IDAT"), 1 << 30);
+        assertRejected(encoded("c", SampleDecoder.PNG, longChunk), SampleDecoder.TRUNCATED);
+        // bytes after IEND are ignored, as every decoder does
+        assertThat(decoder.decode(encoded("c", SampleDecoder.PNG, Arrays.copyOf(png, png.length + 7))).height()).isEqualTo(32);
+    }
+
+    @Test
+    void theCallersHeaderCheckRunsBeforeAnyPixelOrCrcIsRead() {
+        // 4096 x 4096 within the pixel limit, but cut inside its pixel data and with a damaged CRC: decoding it would
+        // say truncated or bad-crc; the header check refuses it first
+        byte[] png = TestSamples.blackPng(4096, 4096);
+        byte[] cut = Arrays.copyOf(TestSamples.withBadCrc(png), png.length - 100);
+        int[] seen = new int[2];
+        SampleDecoder.HeaderCheck refuse = (h, w) -> {
+            seen[0] = h;
+            seen[1] = w;
+            throw new RejectedSampleException("test.refused", RejectedSampleException.STAGE_AUGMENT, "too big for the test");
+        };
+
+        assertThatThrownBy(() -> decoder.decode(encoded("h", SampleDecoder.PNG, cut), refuse, CpuBudget.unlimited()))
+                .isInstanceOfSatisfying(RejectedSampleException.class, e -> assertThat(e.reason()).isEqualTo("test.refused"));
+        assertThat(seen).containsExactly(4096, 4096);
+        assertRejected(encoded("h", SampleDecoder.PNG, cut), SampleDecoder.TRUNCATED);
+    }
+
+    @Test
+    void stopsDecodingWhenTheSamplesCpuTimeRunsOut() throws Exception {
+        byte[] png = encode(noise(256, 256), "png");
+        byte[] jpeg = encode(noise(256, 256), "jpeg");
+        for (byte[] image : List.of(png, jpeg)) {
+            String type = image == png ? SampleDecoder.PNG : SampleDecoder.JPEG;
+            // a clock on which every reading is 10 ms of CPU time later: the budget of 50 ms runs out a few rows in
+            SteppingClock clock = new SteppingClock(10_000_000);
+            CpuBudget budget = CpuBudget.start(java.time.Duration.ofMillis(50), clock);
+
+            assertThatThrownBy(() -> decoder.decode(encoded("slow", type, image), SampleDecoder.HeaderCheck.NONE, budget))
+                    .as(type).isInstanceOfSatisfying(RejectedSampleException.class, e -> {
+                        assertThat(e.reason()).isEqualTo(CpuBudget.EXCEEDED);
+                        assertThat(e.stage()).isEqualTo(RejectedSampleException.STAGE_DECODE);
+                        assertThat(e.getMessage()).contains("256x256", type, "limit of 50 ms");
+                    });
+            // the reader stopped at the first report after the limit instead of going on: a PNG reports every row
+            assertThat(clock.readings).as(type).isLessThan(20);
+            // and with time to spare, the same image decodes
+            assertThat(decoder.decode(encoded("slow", type, image), SampleDecoder.HeaderCheck.NONE,
+                    CpuBudget.start(java.time.Duration.ofSeconds(10), new SteppingClock(1))).height()).isEqualTo(256);
+        }
+    }
+
+    /** Wall and CPU clocks that both move {@code step} nanoseconds on every reading. */
+    static final class SteppingClock implements CpuBudget.Clock {
+
+        final long step;
+        long now;
+        int readings;
+
+        SteppingClock(long step) {
+            this.step = step;
+        }
+
+        @Override
+        public long wallNanos() {
+            readings++;
+            return now += step;
+        }
+
+        @Override
+        public long threadCpuNanos() {
+            readings++;
+            return now += step;
+        }
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.sslstream.cli;
 
+import io.sslstream.contracts.SampleIds;
 import io.sslstream.contracts.Topics;
 import io.sslstream.contracts.codec.RawSample;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -31,8 +32,9 @@ import java.util.stream.Stream;
  * {@code <dataset>/<path relative to the folder>}, through the same data-keeping producer as the IDX loader.
  *
  * <p>Files are taken in path order, so that {@code --limit} and the keys are the same on every run. A file named
- * like an image whose bytes are neither PNG nor JPEG, or that is larger than a Kafka record may be, is not sent:
- * it is listed on the error stream and counted in the result, never dropped silently.
+ * like an image whose bytes are neither PNG nor JPEG, that is larger than a Kafka record may be, or whose id the
+ * platform would refuse ({@link SampleIds}: e.g. a name with a {@code #} or a control character, or a path longer than
+ * 512 bytes) is not sent: it is listed on the error stream and counted in the result, never dropped silently.
  */
 public final class ImageFolderLoader {
 
@@ -72,9 +74,11 @@ public final class ImageFolderLoader {
      *
      * @param keepGoing checked between files: false stops the load early
      * @throws IOException if the folder is unreadable or the broker rejected a record
+     * @throws IllegalArgumentException if {@code dataset} is not a valid dataset name ({@link SampleIds})
      */
     public static Result load(String bootstrap, Path dir, String dataset, int limit, int maxBytes, PrintStream progressOut,
                               PrintStream errors, BooleanSupplier keepGoing) throws IOException {
+        SampleIds.requireDataset(dataset);
         List<Path> files = imageFiles(dir);
         if (files.size() > limit) {
             files = files.subList(0, limit);
@@ -89,24 +93,26 @@ public final class ImageFolderLoader {
             for (int i = 0; i < files.size() && keepGoing.getAsBoolean() && failure.get() == null; i++) {
                 Path file = files.get(i);
                 String relative = dir.relativize(file).toString().replace(file.getFileSystem().getSeparator(), "/");
-                String why = null;
+                String id = dataset + "/" + relative;
+                String why = SampleIds.sampleIdProblem(id).map(p -> "its id would be refused: " + p).orElse(null);
                 byte[] bytes = null;
                 String type = null;
-                long size = Files.size(file);
-                if (size > maxBytes) {
-                    why = size + " bytes, more than the " + maxBytes + " a record may hold (--max-bytes)";
-                } else {
-                    bytes = Files.readAllBytes(file);
-                    type = contentType(bytes);
-                    if (type == null) {
-                        why = "not a PNG or JPEG image";
+                if (why == null) {
+                    long size = Files.size(file);
+                    if (size > maxBytes) {
+                        why = size + " bytes, more than the " + maxBytes + " a record may hold (--max-bytes)";
+                    } else {
+                        bytes = Files.readAllBytes(file);
+                        type = contentType(bytes);
+                        if (type == null) {
+                            why = "not a PNG or JPEG image";
+                        }
                     }
                 }
                 if (why != null) {
                     skipped.add(relative + ": " + why);
                     errors.println("skipped " + file + ": " + why);
                 } else {
-                    String id = dataset + "/" + relative;
                     RawSample s = new RawSample(id, dataset, file.toUri().toString(), type, 0, 0, 0, bytes);
                     producer.send(new ProducerRecord<>(Topics.SAMPLES_RAW, id, s.encode()), (meta, e) -> {
                         if (e != null) {

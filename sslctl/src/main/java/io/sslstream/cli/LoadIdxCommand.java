@@ -1,5 +1,6 @@
 package io.sslstream.cli;
 
+import io.sslstream.contracts.SampleIds;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -28,6 +29,12 @@ final class LoadIdxCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        var problem = SampleIds.datasetProblem(dataset).or(() -> SampleIds.sampleIdProblem(dataset + "/" + split + "/0")
+                .map(p -> "--split " + SampleIds.quote(split) + " makes ids the platform refuses: " + p));
+        if (problem.isPresent()) {
+            System.err.println(problem.get());
+            return 2;
+        }
         long n = RawSampleLoader.load(bootstrap, images, dataset, split, limit, System.out, () -> true);
         System.out.printf("%,d samples stored in ssl.samples.raw%n", n);
         return 0;

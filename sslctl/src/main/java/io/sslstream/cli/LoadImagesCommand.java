@@ -1,5 +1,6 @@
 package io.sslstream.cli;
 
+import io.sslstream.contracts.SampleIds;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -31,6 +32,11 @@ final class LoadImagesCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Path abs = dir.toAbsolutePath().normalize();
         String name = dataset != null ? dataset : abs.getFileName() == null ? "images" : abs.getFileName().toString();
+        if (!SampleIds.isDataset(name)) {
+            System.err.println(SampleIds.datasetProblem(name).orElseThrow() + (dataset == null
+                    ? " (it defaults to the folder's name): give one with --dataset" : ""));
+            return 2;
+        }
         ImageFolderLoader.Result r = ImageFolderLoader.load(bootstrap, abs, name, limit, maxBytes, System.out, System.err, () -> true);
         System.out.printf("%,d images stored in ssl.samples.raw%s%n", r.sent(),
                 r.skipped().isEmpty() ? "" : String.format(", %,d skipped (listed above)", r.skipped().size()));

@@ -1,5 +1,6 @@
 package io.sslstream.cli;
 
+import io.sslstream.contracts.SampleIds;
 import io.sslstream.contracts.Topics;
 import io.sslstream.contracts.codec.RawSample;
 import io.sslstream.contracts.data.IdxFile;
@@ -44,9 +45,12 @@ public final class RawSampleLoader {
      * @param split     split name in the key, e.g. {@code train}
      * @param keepGoing checked between records: false stops the load early
      * @throws IOException if the file is unreadable or the broker rejected a record
+     * @throws IllegalArgumentException if the dataset or split would make ids the platform refuses ({@link SampleIds})
      */
     public static long load(String bootstrap, Path images, String dataset, String split, int limit, PrintStream progressOut,
                             BooleanSupplier keepGoing) throws IOException {
+        SampleIds.requireDataset(dataset);
+        SampleIds.requireSampleId(dataset + "/" + split + "/0");
         IdxFile idx = IdxFile.read(images, limit);
         if (idx.dims().length != 3) {
             throw new IOException(images + " holds " + idx.dims().length + "-d items, expected images (n, rows, cols)");

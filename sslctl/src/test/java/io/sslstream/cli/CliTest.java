@@ -40,6 +40,24 @@ class CliTest {
     }
 
     @Test
+    void loadersRefuseDatasetNamesAndSplitsThatWouldMakeBadIdsBeforeConnecting() throws Exception {
+        java.nio.file.Path folder = java.nio.file.Files.createTempDirectory("My Photos");
+        java.io.ByteArrayOutputStream buf = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream old = System.err;
+        System.setErr(new java.io.PrintStream(buf, true));
+        try {
+            // the folder's name is the default dataset name; nothing listens on port 1, so reaching Kafka would fail
+            assertThat(Main.commandLine().execute("load-images", "--dir", folder.toString(), "--bootstrap", "localhost:1")).isEqualTo(2);
+            assertThat(Main.commandLine().execute("load-idx", "--images", "x.idx", "--split", "../up", "--bootstrap", "localhost:1"))
+                    .isEqualTo(2);
+        } finally {
+            System.setErr(old);
+            java.nio.file.Files.delete(folder);
+        }
+        assertThat(buf.toString()).contains("--dataset", "My Photos", "--split", "segment '..'");
+    }
+
+    @Test
     void stackWithoutFashionMnistSaysHowToGetIt() {
         StringWriter err = new StringWriter();
         CommandLine cli = Main.commandLine();

@@ -146,6 +146,25 @@ class ImageFolderLoaderTest {
     }
 
     @Test
+    void filesWhoseIdsThePlatformWouldRefuseAreSkippedAndSaidSoAndABadDatasetStopsTheLoad(@TempDir Path dir) throws Exception {
+        Files.createDirectories(dir.resolve("sub folder"));
+        ImageIO.write(gray(new byte[784]), "png", dir.resolve("sub folder/IMG 0001 (2).png").toFile());
+        ImageIO.write(gray(new byte[784]), "png", dir.resolve("photo#1.png").toFile());
+        ByteArrayOutputStream errors = new ByteArrayOutputStream();
+
+        ImageFolderLoader.Result r = ImageFolderLoader.load(kafka.bootstrapServers(), dir, "names", 100, 1_000_000,
+                new PrintStream(new ByteArrayOutputStream()), new PrintStream(errors, true, StandardCharsets.UTF_8), () -> true);
+
+        assertThat(r.sent()).isEqualTo(1);
+        assertThat(read("names/", 1)).containsOnlyKeys("names/sub folder/IMG 0001 (2).png");
+        assertThat(r.skipped()).singleElement().satisfies(s -> assertThat(s).startsWith("photo#1.png").contains("id would be refused", "'#'"));
+        assertThat(errors.toString(StandardCharsets.UTF_8)).contains("photo#1.png");
+        assertThatThrownBy(() -> ImageFolderLoader.load(kafka.bootstrapServers(), dir, "My Photos", 100, 1_000_000,
+                new PrintStream(new ByteArrayOutputStream()), new PrintStream(new ByteArrayOutputStream()), () -> true))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("My Photos");
+    }
+
+    @Test
     void aPathThatIsNotAFolderIsRefused() {
         assertThatThrownBy(() -> ImageFolderLoader.imageFiles(Path.of("target/no-such-folder")))
                 .hasMessageContaining("not a folder");

@@ -2,6 +2,7 @@ package io.sslstream.augmenter.config;
 
 import io.quarkus.logging.Log;
 import io.sslstream.augmenter.Augmenter;
+import io.sslstream.augmenter.CpuBudget;
 import io.sslstream.augmenter.SampleDecoder;
 import io.sslstream.augmenter.augment.MultiViewRecipe;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -28,8 +29,9 @@ public class AugmenterBeans {
             Log.infof("Augmenter: recipe %s v%d, %d views%s: %s", r.name(), r.version(), r.views().size(),
                     r.mask() == null ? "" : " and a patch mask " + r.mask(), r.views());
         }
-        Log.infof("Augmenter: base seed %d, max %d pixels in, max %d bytes per view set out", config.baseSeed(),
-                config.maxPixels(), config.maxOutputBytes());
-        return new Augmenter(decoder, List.copyOf(recipes), config.baseSeed(), config.maxOutputBytes());
+        Log.infof("Augmenter: base seed %d, max %d pixels in, max %d bytes per view set out, max %d ms of CPU time per sample",
+                config.baseSeed(), config.maxPixels(), config.maxOutputBytes(), config.maxSampleCpuTime().toMillis());
+        return new Augmenter(decoder, List.copyOf(recipes), config.baseSeed(), config.maxOutputBytes(),
+                config.maxSampleCpuTime(), CpuBudget.SYSTEM);
     }
 }

@@ -32,6 +32,14 @@ public interface AugmenterConfig {
     @WithDefault("1000000")
     int maxOutputBytes();
 
+    /**
+     * CPU time one sample may take on its worker thread, decoding and every recipe included; a sample that needs more
+     * is stopped and dead-lettered ({@code augment.cpu-time-limit}), so that a few slow hostile images cannot hold the
+     * workers. The largest images the other limits let through decode in well under a second.
+     */
+    @WithDefault("2s")
+    Duration maxSampleCpuTime();
+
     /** Samples augmented in parallel, each on its own worker thread; default: one per available processor. */
     OptionalInt workers();
 

@@ -43,7 +43,8 @@ import java.util.function.Function;
  * what is trained on it can say which data it came from.
  *
  * <p>Bad input is not an error here: it becomes a dead-letter record ({@link DeadLetter}: reason, stage, message
- * and source headers). Only failures nobody expected (a bug, or the broker refusing a record) nack the input, and
+ * and source headers); so does a record whose key is not its sample id ({@link Augmenter#KEY_MISMATCH}; a record
+ * without a key is augmented), and a sample that uses up its CPU time ({@link io.sslstream.augmenter.CpuBudget}). Only failures nobody expected (a bug, or the broker refusing a record) nack the input, and
  * the channel's {@code dead-letter-queue} failure strategy stores it in the same topic, with the same headers.
  */
 @ApplicationScoped
@@ -100,7 +101,7 @@ public class SampleProcessor {
         metrics.sampleIn();
         Timer.Sample timing = metrics.startTiming();
         try {
-            return viewSets(in, augmenter.augment(in.getPayload()));
+            return viewSets(in, augmenter.augment(DeadLetter.key(in), in.getPayload()));
         } catch (RejectedSampleException e) {
             metrics.deadLettered(e.reason(), e.stage());
             Log.debugf("Rejected %s: %s (%s)", DeadLetter.source(in), e.reason(), e.getMessage());

@@ -6,6 +6,7 @@ import io.sslstream.augmenter.RejectedSampleException;
 import io.sslstream.augmenter.SampleDecoder;
 import io.sslstream.augmenter.config.AugmenterConfig;
 import io.sslstream.augmenter.messaging.SampleSender;
+import io.sslstream.contracts.SampleIds;
 import io.sslstream.contracts.Topics;
 import io.sslstream.contracts.codec.RawSample;
 import io.sslstream.service.rest.ProblemException;
@@ -15,14 +16,20 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
 import org.jboss.resteasy.reactive.RestForm;
 import org.jboss.resteasy.reactive.multipart.FileUpload;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.security.MessageDigest;
@@ -33,17 +40,17 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * {@code POST /api/v1/samples}: images and raw pixels in over HTTP, out to {@code ssl.samples.raw} as
  * {@code RawSample}s keyed by sample id. Answers 202 with the ids once the broker has stored every sample.
  *
- * <p>The request is checked here only as far as it is cheap: content type, size, an image header that can be read
- * and its pixel count, the shape of raw pixels. Decoding happens in the stream, where a sample that still fails
- * goes to {@code ssl.samples.dlq} with its reason.
+ * <p>The request is checked here only as far as it is cheap: content type, size, sample ids and the dataset name
+ * ({@link SampleIds}' rule, the one the stream applies), an image header that can be read and its pixel count, a
+ * PNG's chunk CRCs, the shape of raw pixels. Decoding happens in the stream, where a sample that still fails goes to
+ * {@code ssl.samples.dlq} with its reason.
  */
-@Path("/api/v1/samples")
+@Path(SampleResource.PATH)
 public class SampleResource {
 
     static final String ACCEPTED_TYPES = "image/png or image/jpeg (one image), application/octet-stream (raw uint8 HWC "
@@ -51,10 +58,7 @@ public class SampleResource {
             + "JPEG file parts)";
     static final String PNG = SampleDecoder.PNG;
     static final String JPEG = SampleDecoder.JPEG;
-    /** A dataset name: it starts every generated sample id. */
-    private static final Pattern DATASET = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
-    /** Longest sample id, in UTF-8 bytes. */
-    static final int MAX_ID_BYTES = 512;
+    static final String PATH = "/api/v1/samples";
 
     private final SampleDecoder decoder;
     private final SampleSender sender;
@@ -66,6 +70,9 @@ public class SampleResource {
         this.sender = sender;
         this.config = config.ingest();
         this.metrics = metrics;
+        SampleIds.datasetProblem(this.config.dataset()).ifPresent(p -> {
+            throw new IllegalArgumentException("ssl.augmenter.ingest.dataset: " + p);
+        });
     }
 
     /** The ids of the stored samples and where they went. */
@@ -78,9 +85,14 @@ public class SampleResource {
     @Produces(MediaType.APPLICATION_JSON)
     public Response image(@HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType,
                           @HeaderParam(HttpHeaders.CONTENT_LENGTH) Long contentLength,
-                          @QueryParam("id") String id, @QueryParam("dataset") String dataset, InputStream body) {
+                          @QueryParam("id") String id, @QueryParam("dataset") String dataset, @Context UriInfo uri,
+                          InputStream body) {
         String type = baseType(contentType);
+        strictUtf8(uri);
         String ds = dataset(dataset);
+        if (id != null) {
+            checkId(id, "the image");
+        }
         byte[] bytes = read(body, contentLength, config.maxBytes(), "the image");
         RawSample sample = encoded(id, ds, type, bytes, "the image");
         return store(List.of(sample));
@@ -90,15 +102,24 @@ public class SampleResource {
     @POST
     @Consumes(MediaType.APPLICATION_OCTET_STREAM)
     @Produces(MediaType.APPLICATION_JSON)
-    public Response pixels(@QueryParam("height") Integer height, @QueryParam("width") Integer width,
-                           @QueryParam("channels") Integer channels, @HeaderParam(HttpHeaders.CONTENT_LENGTH) Long contentLength,
-                           @QueryParam("id") String id, @QueryParam("dataset") String dataset, InputStream body) {
+    public Response pixels(@QueryParam("height") String heightParam, @QueryParam("width") String widthParam,
+                           @QueryParam("channels") String channelsParam, @HeaderParam(HttpHeaders.CONTENT_LENGTH) Long contentLength,
+                           @QueryParam("id") String id, @QueryParam("dataset") String dataset, @Context UriInfo uri,
+                           InputStream body) {
+        strictUtf8(uri);
         String ds = dataset(dataset);
-        if (height == null || width == null || channels == null) {
-            throw ProblemException.badRequest("missing-shape", "Raw pixels need their shape",
-                    "raw pixels need the height, width and channels query parameters; got height=" + height + ", width="
-                            + width + ", channels=" + channels);
+        if (id != null) {
+            checkId(id, "the pixels");
         }
+        if (heightParam == null || widthParam == null || channelsParam == null) {
+            throw ProblemException.badRequest("missing-shape", "Raw pixels need their shape",
+                    "raw pixels need the height, width and channels query parameters; got height=" + heightParam + ", width="
+                            + widthParam + ", channels=" + channelsParam);
+        }
+        // parsed here, not by the framework, which answers 404 to a query parameter it cannot convert
+        int height = shapeParam("height", heightParam);
+        int width = shapeParam("width", widthParam);
+        int channels = shapeParam("channels", channelsParam);
         try {
             decoder.checkShape(height, width, channels);
         } catch (RejectedSampleException e) {
@@ -114,7 +135,7 @@ public class SampleResource {
             throw ProblemException.badRequest("shape-mismatch", "Pixels do not match their shape", "a " + height + "x" + width
                     + "x" + channels + " image has " + expected + " bytes, the body has " + bytes.length);
         }
-        String sampleId = id != null ? checkId(id) : ds + "/" + sha256(bytes, height + "x" + width + "x" + channels);
+        String sampleId = id != null ? checkId(id, "the pixels") : ds + "/" + sha256(bytes, height + "x" + width + "x" + channels);
         return store(List.of(RawSample.pixels(sampleId, ds, "http:/api/v1/samples", height, width, channels, bytes)));
     }
 
@@ -127,7 +148,9 @@ public class SampleResource {
     @POST
     @Consumes(MediaType.MULTIPART_FORM_DATA)
     @Produces(MediaType.APPLICATION_JSON)
-    public Response batch(@RestForm(FileUpload.ALL) List<FileUpload> parts, @QueryParam("dataset") String dataset) {
+    public Response batch(@RestForm(FileUpload.ALL) List<FileUpload> parts, @QueryParam("dataset") String dataset,
+                          @Context UriInfo uri) {
+        strictUtf8(uri);
         String ds = dataset(dataset);
         if (parts == null || parts.isEmpty()) {
             throw ProblemException.badRequest("empty-batch", "Empty batch", "the multipart body has no file part");
@@ -173,7 +196,7 @@ public class SampleResource {
         } catch (RejectedSampleException e) {
             throw fromRejection(e, what);
         }
-        String sampleId = id != null ? checkId(id) : dataset + "/" + sha256(bytes, type);
+        String sampleId = id != null ? checkId(id, what) : dataset + "/" + sha256(bytes, type);
         return new RawSample(sampleId, dataset, "http:/api/v1/samples", type, hw[0], hw[1], 0, bytes);
     }
 
@@ -229,19 +252,75 @@ public class SampleResource {
 
     private String dataset(String dataset) {
         String ds = dataset == null ? config.dataset() : dataset;
-        if (!DATASET.matcher(ds).matches()) {
-            throw ProblemException.badRequest("bad-dataset", "Bad dataset name", "dataset '" + ds + "' must match " + DATASET);
-        }
+        SampleIds.datasetProblem(ds).ifPresent(p -> {
+            throw ProblemException.badRequest("bad-dataset", "Bad dataset name", p);
+        });
         return ds;
     }
 
-    private static String checkId(String id) {
-        int bytes = id.getBytes(StandardCharsets.UTF_8).length;
-        if (id.isBlank() || bytes > MAX_ID_BYTES || id.chars().anyMatch(Character::isISOControl)) {
-            throw ProblemException.badRequest("bad-id", "Bad sample id", "a sample id has 1 to " + MAX_ID_BYTES
-                    + " UTF-8 bytes and no control characters; got " + bytes + " bytes");
-        }
+    /** The id, or 400 {@code bad-id} naming the rule it breaks (and the part of a batch it came from). */
+    private static String checkId(String id, String what) {
+        SampleIds.sampleIdProblem(id).ifPresent(p -> {
+            throw ProblemException.badRequest("bad-id", "Bad sample id", what + ": " + p);
+        });
         return id;
+    }
+
+    private static int shapeParam(String name, String value) {
+        try {
+            return Integer.parseInt(value.trim());
+        } catch (NumberFormatException e) {
+            throw ProblemException.badRequest("bad-shape", "Bad shape parameter", name + " " + SampleIds.quote(value)
+                    + " is not a whole number from " + Integer.MIN_VALUE + " to " + Integer.MAX_VALUE);
+        }
+    }
+
+    /**
+     * Refuses {@code id} and {@code dataset} query parameters whose percent-encoded bytes are not valid UTF-8: the
+     * framework decodes them leniently, replacing such bytes, which would make another id than the one sent.
+     */
+    private static void strictUtf8(UriInfo uri) {
+        String query = uri.getRequestUri().getRawQuery();
+        if (query == null) {
+            return;
+        }
+        for (String pair : query.split("&")) {
+            int eq = pair.indexOf('=');
+            String name = eq < 0 ? pair : pair.substring(0, eq);
+            if (eq < 0 || !(name.equals("id") || name.equals("dataset"))) {
+                continue;
+            }
+            String problem = percentDecodedUtf8Problem(pair.substring(eq + 1));
+            if (problem != null) {
+                boolean isId = name.equals("id");
+                throw ProblemException.badRequest(isId ? "bad-id" : "bad-dataset", isId ? "Bad sample id" : "Bad dataset name",
+                        "the " + name + " query parameter " + problem);
+            }
+        }
+    }
+
+    /** Null when {@code raw} percent-decodes to valid UTF-8, else what is wrong with it. */
+    static String percentDecodedUtf8Problem(String raw) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(raw.length());
+        for (int i = 0; i < raw.length(); i++) {
+            char c = raw.charAt(i);
+            if (c == '%') {
+                if (i + 2 >= raw.length() || Character.digit(raw.charAt(i + 1), 16) < 0 || Character.digit(raw.charAt(i + 2), 16) < 0) {
+                    return "has a '%' at index " + i + " that is not followed by two hex digits";
+                }
+                bytes.write(Character.digit(raw.charAt(i + 1), 16) * 16 + Character.digit(raw.charAt(i + 2), 16));
+                i += 2;
+            } else {
+                bytes.writeBytes(String.valueOf(c).getBytes(StandardCharsets.UTF_8));
+            }
+        }
+        try {
+            StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes.toByteArray()));
+            return null;
+        } catch (CharacterCodingException e) {
+            return "is not valid UTF-8 once percent-decoded (" + e.getMessage() + ")";
+        }
     }
 
     /** Reads at most {@code limit} bytes; 413 before reading when the declared length is already too large. */

@@ -98,8 +98,30 @@ class SampleProcessorTest {
     }
 
     @Test
+    void aRecordKeyedOtherwiseThanItsSampleIdIsADeadLetterAndAnUnkeyedOneIsAugmented() {
+        byte[] raw = TestSamples.fashion(4, new byte[784]).encode();
+
+        List<Message<byte[]>> mismatch = processor.handle(incoming("fashion-mnist/train/5", raw));
+        List<Message<byte[]>> unkeyed = processor.handle(incoming(null, raw));
+
+        assertThat(mismatch).singleElement().satisfies(m -> {
+            OutgoingKafkaRecordMetadata<?> md = outgoing(m);
+            assertThat(md.getTopic()).isEqualTo(Topics.SAMPLES_DLQ);
+            assertThat(md.getKey()).isEqualTo("fashion-mnist/train/5");
+            assertThat(header(md, Topics.HEADER_DLQ_REASON)).isEqualTo(Augmenter.KEY_MISMATCH);
+            assertThat(header(md, Topics.HEADER_DLQ_STAGE)).isEqualTo("augmenter.decode");
+            assertThat(header(md, Topics.HEADER_DLQ_MESSAGE)).contains("'fashion-mnist/train/5'", "'fashion-mnist/train/4'");
+        });
+        // a producer that does not key still feeds the stream: the views are keyed by the sample id
+        assertThat(unkeyed).singleElement().satisfies(m -> {
+            assertThat(outgoing(m).getTopic()).isEqualTo("ssl.views.simclr");
+            assertThat(outgoing(m).getKey()).isEqualTo("fashion-mnist/train/4");
+        });
+    }
+
+    @Test
     void aRefusedOutputNacksTheInputForTheFailureStrategyAndCountsAProducerError() {
-        List<Message<byte[]>> out = processor.handle(incoming("k", TestSamples.fashion(4, new byte[784]).encode()));
+        List<Message<byte[]>> out = processor.handle(incoming(TestSamples.fashionId(4), TestSamples.fashion(4, new byte[784]).encode()));
 
         out.get(0).nack(new IllegalStateException("record too large"));
 
@@ -137,7 +159,7 @@ class SampleProcessorTest {
             }
         });
 
-        List<Message<byte[]>> out = processor.handle(incoming("k", TestSamples.fashion(4, new byte[784]).encode()));
+        List<Message<byte[]>> out = processor.handle(incoming(TestSamples.fashionId(4), TestSamples.fashion(4, new byte[784]).encode()));
 
         assertThat(out).isEmpty();
         assertThat(inputNacks).singleElement().satisfies(m ->

@@ -19,6 +19,10 @@ import org.junit.jupiter.api.Test;
 
 import java.awt.image.BufferedImage;
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -167,6 +171,67 @@ class SampleResourceTest {
         problem(given().multiPart("file", "good.png", png(9), "image/png").multiPart("file", "bad.png", new byte[] {9, 9, 9}, "image/png")
                 .post(PATH), 400, "image-content-mismatch").body("detail", containsString("bad.png"));
         assertThat(metric("ssl_augmenter_ingest_rejected_total", "reason=\"duplicate-id\"")).isGreaterThanOrEqualTo(1);
+    }
+
+    @Test
+    void refusesSampleIdsAndDatasetNamesThatBreakTheRuleNamingIt() {
+        problem(given().contentType("image/png").body(png(10)).queryParam("id", "../../etc/passwd").post(PATH), 400, "bad-id")
+                .body("detail", containsString("segment '..'"));
+        problem(given().contentType("image/png").body(png(10)).queryParam("id", "/etc/passwd").post(PATH), 400, "bad-id")
+                .body("detail", containsString("empty segment"));
+        problem(given().contentType("image/png").body(png(10)).queryParam("id", "a".repeat(600)).post(PATH), 400, "bad-id")
+                .body("detail", containsString("more than 512 UTF-8 bytes"));
+        problem(given().contentType("application/octet-stream").body(new byte[1]).queryParam("id", "line\nbreak")
+                .queryParam("height", 1).queryParam("width", 1).queryParam("channels", 1).post(PATH), 400, "bad-id")
+                .body("detail", containsString("control character"));
+        // invalid UTF-8 (a lone lead byte, percent-encoded) is refused as such, not replaced
+        problem(given().urlEncodingEnabled(false).contentType("image/png").body(png(10)).queryParam("id", "shop/a%C3%28b")
+                .post(PATH), 400, "bad-id").body("detail", containsString("not valid UTF-8"));
+        problem(given().urlEncodingEnabled(false).contentType("image/png").body(png(10)).queryParam("dataset", "x%FF")
+                .post(PATH), 400, "bad-dataset").body("detail", containsString("not valid UTF-8"));
+        problem(given().contentType("image/png").body(png(10)).queryParam("dataset", "../x y").post(PATH), 400, "bad-dataset")
+                .body("detail", containsString("[A-Za-z0-9]"));
+        // a batch part's id is <dataset>/<file name>: a file name that climbs out is refused, naming the part
+        problem(given().queryParam("dataset", dataset).multiPart("file", "../../escape.png", png(11), "image/png").post(PATH),
+                400, "bad-id").body("detail", containsString("part 1"));
+        assertThat(metric("ssl_augmenter_ingest_rejected_total", "reason=\"bad-id\"")).isGreaterThanOrEqualTo(5);
+    }
+
+    @Test
+    void shapeParametersThatAreNotWholeNumbersAre400Not404() {
+        problem(given().contentType("application/octet-stream").body(new byte[4]).queryParam("height", "99999999999")
+                .queryParam("width", 2).queryParam("channels", 1).post(PATH), 400, "bad-shape")
+                .body("detail", containsString("height '99999999999'"));
+        problem(given().contentType("application/octet-stream").body(new byte[4]).queryParam("height", 2)
+                .queryParam("width", "two").queryParam("channels", 1).post(PATH), 400, "bad-shape")
+                .body("detail", containsString("width 'two'"));
+    }
+
+    @Test
+    void mediaTypesAreCaseInsensitiveAndABodyWithoutOneIs415() throws Exception {
+        given().contentType("IMAGE/PNG").body(png(12)).queryParam("dataset", dataset).post(PATH).then().statusCode(202)
+                .body("ids[0]", startsWith(dataset + "/"));
+        given().contentType("Image/Jpeg").body(TestSamples.encode(gray(13), "jpeg")).queryParam("dataset", dataset)
+                .post(PATH).then().statusCode(202);
+        given().contentType("Application/Octet-Stream").body(new byte[4]).queryParam("height", 2).queryParam("width", 2)
+                .queryParam("channels", 1).queryParam("dataset", dataset).post(PATH).then().statusCode(202);
+
+        // without a Content-Type (RestAssured always sends one; the JDK client does not)
+        HttpResponse<String> none = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                        URI.create("http://localhost:" + io.restassured.RestAssured.port + PATH))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(png(14))).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(none.statusCode()).isEqualTo(415);
+        assertThat(none.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith(Problem.MEDIA_TYPE));
+        assertThat(none.body()).contains(TYPE_PREFIX + "unsupported-media-type", "no Content-Type", "image/png");
+    }
+
+    @Test
+    void refusesAPngWhoseChunkCrcIsWrong() {
+        problem(given().contentType("image/png").body(TestSamples.withBadCrc(png(15))).post(PATH), 400, "image-bad-crc")
+                .body("detail", containsString("IDAT"));
+        problem(given().multiPart("file", "ok.png", png(16), "image/png").multiPart("file", "damaged.png",
+                TestSamples.withBadCrc(png(17)), "image/png").post(PATH), 400, "image-bad-crc")
+                .body("detail", containsString("damaged.png"));
     }
 
     @Test

@@ -1,5 +1,7 @@
 package io.sslstream.contracts.codec;
 
+import io.sslstream.contracts.SampleIds;
+
 import java.util.Arrays;
 import java.util.Objects;
 
@@ -22,8 +24,12 @@ import java.util.Objects;
  * payload      bytes    (raw pixels: uint8, row-major HWC, exactly height*width*channels bytes)
  * </pre>
  *
- * @param sampleId    stable id, also the Kafka key
- * @param dataset     name of the source dataset or stream
+ * <p>The sample id and the dataset name follow {@link SampleIds}' rule, here and on the wire: the constructor refuses
+ * others with an {@link IllegalArgumentException}, and {@link #decode} with a {@link CodecException} whose reason is
+ * {@value #INVALID_SAMPLE_ID} or {@value #INVALID_DATASET} ({@code empty} for an empty id).
+ *
+ * @param sampleId    stable id, also the Kafka key ({@link SampleIds})
+ * @param dataset     name of the source dataset or stream ({@link SampleIds})
  * @param sourceUri   where the sample came from (file, URL), may be empty
  * @param contentType {@value #PIXELS_U8} for raw pixels, or an image media type
  * @param height      image height, 0 if unknown (encoded images)
@@ -36,6 +42,11 @@ public record RawSample(String sampleId, String dataset, String sourceUri, Strin
 
     /** Content type of raw uint8 pixels in HWC order. */
     public static final String PIXELS_U8 = "application/x-ssl-pixels-u8";
+
+    /** {@link CodecException#reason()} of a record whose sample id breaks {@link SampleIds}' rule. */
+    public static final String INVALID_SAMPLE_ID = "invalid-sample-id";
+    /** {@link CodecException#reason()} of a record whose dataset name breaks {@link SampleIds}' rule. */
+    public static final String INVALID_DATASET = "invalid-dataset";
 
     static final byte[] MAGIC = {'S', 'S', 'L', 'R'};
     /** The only wire version this build reads and writes. */
@@ -51,6 +62,8 @@ public record RawSample(String sampleId, String dataset, String sourceUri, Strin
         if (sampleId.isEmpty()) {
             throw new IllegalArgumentException("sampleId must not be empty");
         }
+        SampleIds.requireSampleId(sampleId);
+        SampleIds.requireDataset(dataset);
         if (height < 0 || width < 0 || channels < 0 || channels > 255) {
             throw new IllegalArgumentException("bad shape " + height + "x" + width + "x" + channels);
         }
@@ -95,7 +108,13 @@ public record RawSample(String sampleId, String dataset, String sourceUri, Strin
         if (sampleId.isEmpty()) {
             throw new CodecException(RECORD, "sampleId", "empty", "sample id must not be empty");
         }
+        SampleIds.sampleIdProblem(sampleId).ifPresent(p -> {
+            throw new CodecException(RECORD, "sampleId", INVALID_SAMPLE_ID, p);
+        });
         String dataset = r.str16("dataset");
+        SampleIds.datasetProblem(dataset).ifPresent(p -> {
+            throw new CodecException(RECORD, "dataset", INVALID_DATASET, p);
+        });
         String sourceUri = r.str16("sourceUri");
         String contentType = r.str16("contentType");
         int height = r.u32("height");
