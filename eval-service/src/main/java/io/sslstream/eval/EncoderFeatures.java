@@ -17,6 +17,7 @@ import io.sslstream.model.FeatureExtractor;
 import io.sslstream.model.NoGrad;
 import io.sslstream.model.checkpoint.CheckpointArchive;
 import io.sslstream.model.encoder.Encoders;
+import io.sslstream.service.fault.Failpoints;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -138,6 +139,7 @@ public final class EncoderFeatures implements AutoCloseable {
         net = channelsLast ? new ChannelsLast(net) : net;
         FeatureExtractor fx = new FeatureExtractor(net, manifest.input(), manager, batchSize);
         FeatureMatrix train = FeatureMatrix.of(fx.extract(dataset::trainImage, dataset.trainCount()));
+        Failpoints.hit("eval.during-features"); // a fault test kills the evaluator here, half-way through the features
         FeatureMatrix test = FeatureMatrix.of(fx.extract(dataset::testImage, dataset.testCount()));
         long bad = train.nonFiniteCount() + test.nonFiniteCount();
         if (bad > 0) {

@@ -62,6 +62,7 @@ public final class LocalStack implements AutoCloseable {
     private final Map<String, ServiceProcess> services = new LinkedHashMap<>();
     private RegistryClient registry;
     private final Supervisor supervisor;
+    private final Map<String, Map<String, String>> extraProperties = new LinkedHashMap<>();
 
     public LocalStack(Options options, PrintStream out) {
         this(options, out, Supervisor.Policy.local());
@@ -71,6 +72,15 @@ public final class LocalStack implements AutoCloseable {
         this.options = options;
         this.out = out;
         this.supervisor = new Supervisor(restarts, out);
+    }
+
+    /**
+     * Extra configuration for one service ({@code registry}, {@code augmenter}, {@code trainer}, {@code eval}), on top
+     * of the stack's own; call before {@link #start()}. Fault tests use it for {@code ssl.failpoints}.
+     */
+    public LocalStack withProperties(String service, Map<String, String> properties) {
+        extraProperties.computeIfAbsent(service, k -> new LinkedHashMap<>()).putAll(properties);
+        return this;
     }
 
     /** Starts the broker, creates the topics, starts the services and waits until each is ready. */
@@ -152,8 +162,10 @@ public final class LocalStack implements AutoCloseable {
 
     private void start(String name, int port, List<String> jvm, Map<String, String> props, Map<String, String> env) {
         Path jar = options.home().resolve(name + "-service/target/quarkus-app/quarkus-run.jar");
+        Map<String, String> all = new LinkedHashMap<>(props);
+        all.putAll(extraProperties.getOrDefault(name, Map.of()));
         services.put(name, ServiceProcess.start(name, jar, port, options.work().resolve(name), logs().resolve(name + ".log"),
-                jvm, props, env));
+                jvm, all, env));
     }
 
     /** Streams Fashion-MNIST training images into {@code ssl.samples.raw}; returns how many were stored. */

@@ -13,7 +13,7 @@ import java.util.concurrent.TimeUnit;
  * there (for example between "the registry created the version" and "the trainer deleted its spool file", a window
  * of milliseconds). Off unless configured: {@code ssl.failpoints=NAME=pause:MILLIS[,NAME=pause:MILLIS...]}
  * (system property or environment variable {@code SSL_FAILPOINTS}). A configured point logs
- * {@code failpoint NAME reached} before it pauses, which is what a fault test waits for in the log.
+ * {@code failpoint reached: NAME} before it pauses, which is what a fault test waits for in the log.
  *
  * <p>Production code calls {@link #hit(String)}; with nothing configured that is one map lookup.
  */
