@@ -29,10 +29,10 @@ public final class ChaosReport {
         return n;
     }
 
-    /** True when nothing was lost or doubled and nothing restarted by itself. */
-    public static boolean clean(ChaosRun.Result r) {
+    /** True when nothing was lost or doubled, the trainer trained all but less than a batch, and nothing restarted by itself. */
+    public static boolean clean(ChaosRun.Options o, ChaosRun.Result r) {
         Reconciliation.Counts c = r.counts();
-        return c.samplesLost() == 0 && c.versionsDoubled() == 0 && c.eventsMissing() == 0 && c.eventsDoubled() == 0
+        return c.samplesLost() == 0 && c.feedFailures() == 0 && c.viewsUntrained() >= 0 && c.viewsUntrained() < o.batch() && c.versionsDoubled() == 0 && c.eventsMissing() == 0 && c.eventsDoubled() == 0
                 && c.evaluationsLost() == 0 && c.evaluationsDoubled() == 0 && c.evaluationEventsMissing() == 0
                 && c.evaluationEventsDoubled() == 0 && c.blobMismatches() == 0 && c.nonFinite() == 0 && c.lineageBroken() == 0
                 && c.checkpointDeadLetters() == 0 && unexpectedRestarts(r) == 0;
@@ -82,12 +82,12 @@ public final class ChaosReport {
         rows.add(row("weights not matching their SHA-256", c.blobMismatches(), "of " + c.versions(), "0"));
         rows.add(row("non-finite versions", c.nonFinite(), "of " + c.versions(), "0"));
         rows.add(row("versions whose offsets do not add up to their samples seen", c.lineageBroken(), "of " + c.versions(), "0"));
-        rows.add(row("views past the last checkpoint at the end", c.viewsUntrained(), "", "< 1 batch"));
+        rows.add(row("views past the last checkpoint at the end", c.viewsUntrained(), "", "< " + o.batch() + " (a batch)"));
         rows.add(row("last checkpoint: step / samples seen", c.finalStep(), c.finalSamplesSeen() + " samples", ""));
         rows.add(List.of("restarts by the supervisor", r.restarts().toString(), "injected " + injectedPerProcess(r), ""));
         rows.add(row("restarts nobody caused (crashes, liveness kills)", unexpectedRestarts(r), "", "0"));
         report.table(List.of("count", "value", "out of", "goal"), rows);
-        report.paragraph(clean(r) ? "**Verdict: nothing lost, nothing doubled, no process restarted by itself.**"
+        report.paragraph(clean(o, r) ? "**Verdict: nothing lost, nothing doubled, no process restarted by itself.**"
                 : "**Verdict: NOT clean** (see the rows whose goal is 0).");
         return report;
     }

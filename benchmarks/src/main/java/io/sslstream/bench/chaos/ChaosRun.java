@@ -186,7 +186,11 @@ public final class ChaosRun {
             long pid = pid(stack, target);
             if (pid > 0 && pid != oldPid) {
                 if (target.equals("kafka")) {
-                    return true; // relaunch returns once the broker listens
+                    if (listening(stack.bootstrapServers())) {
+                        return true;
+                    }
+                    Thread.sleep(200);
+                    continue;
                 }
                 try {
                     stack.service(target).awaitReady(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
@@ -198,6 +202,16 @@ public final class ChaosRun {
             Thread.sleep(200);
         }
         return false;
+    }
+
+    private static boolean listening(String hostPort) {
+        int colon = hostPort.lastIndexOf(':');
+        try (java.net.Socket socket = new java.net.Socket()) {
+            socket.connect(new java.net.InetSocketAddress(hostPort.substring(0, colon), Integer.parseInt(hostPort.substring(colon + 1))), 500);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     /** Polls the end of a log for a line containing {@code text} that appears after this call. */
