@@ -17,6 +17,7 @@ import io.sslstream.model.checkpoint.CheckpointArchive;
 import io.sslstream.trainer.method.Batch;
 import io.sslstream.trainer.method.Method;
 import io.sslstream.trainer.method.MethodSettings;
+import io.sslstream.trainer.optim.NonFinite;
 import io.sslstream.trainer.optim.Optimizer;
 import io.sslstream.trainer.optim.OptimizerSettings;
 
@@ -138,9 +139,13 @@ public final class Learner implements AutoCloseable {
     }
 
     /**
-     * One optimisation step on a prepared batch, with the schedule's learning rate for this step.
+     * One optimisation step on a prepared batch, with the schedule's learning rate for this step. A step whose loss or
+     * any gradient is not finite (NaN or infinite) changes no weight: its gradients are dropped, the optimizer and the
+     * step counter stay where they were, and it returns a NaN loss so that the caller can count and report it. The
+     * forward pass itself may still have moved BatchNorm running statistics; {@link #firstNonFinite()} checks those
+     * before a checkpoint is written.
      *
-     * @return the batch's loss before the update
+     * @return the batch's loss before the update, or NaN if the step was skipped
      */
     public float step(Prepared batch) {
         int views = settings.method().views();
@@ -152,11 +157,26 @@ public final class Learner implements AutoCloseable {
                 loss = method.loss(new Batch(x, batch.samples, views, batch.masks));
                 collector.backward(loss);
             }
+            float value = loss.getFloat();
+            if (!Float.isFinite(value) || !optimizer.gradientsFinite()) {
+                optimizer.discardGradients();
+                return Float.NaN;
+            }
             optimizer.step(lr);
             step++;
             method.afterUpdate(step);
-            return loss.getFloat();
+            return value;
         }
+    }
+
+    /**
+     * The first network parameter (running statistics included) or optimizer state with a NaN or an infinity, named
+     * {@code <entry>/<parameter>} or {@code <parameter> state <k>}, or null if everything is finite: weights that must
+     * not be written to a checkpoint, nor resumed from.
+     */
+    public String firstNonFinite() {
+        String bad = NonFinite.firstIn(method.blocks());
+        return bad != null ? bad : optimizer.firstNonFiniteState();
     }
 
     /** The learning rate of the next step. */

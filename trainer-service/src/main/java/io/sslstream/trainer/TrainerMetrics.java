@@ -41,6 +41,10 @@ public class TrainerMetrics {
     public static final String CHECKPOINT_UPLOAD_FAILURES = "ssl.trainer.checkpoints.upload.failures";
     /** Gauge: checkpoints in the spool not yet accepted by the registry (NaN while the spool cannot be read); tag {@code run}. */
     public static final String CHECKPOINTS_PENDING = "ssl.trainer.checkpoints.pending";
+    /** Counter: steps skipped because their loss or a gradient was NaN or infinite; tags {@code method}, {@code run}. */
+    public static final String NONFINITE_STEPS = "ssl.trainer.nonfinite.steps";
+    /** Counter: checkpoints passed over at resume (unreadable, corrupt or non-finite); tag {@code run}. */
+    public static final String CHECKPOINTS_SKIPPED = "ssl.trainer.checkpoints.skipped";
     /** Counter: view-set records sent to the dead-letter topic; tag {@code reason}. */
     public static final String REJECTED = "ssl.trainer.rejected";
 
@@ -57,6 +61,8 @@ public class TrainerMetrics {
     private final Counter samplesSeen;
     private final Counter checkpointsPublished;
     private final Counter uploadFailures;
+    private final Counter nonFiniteSteps;
+    private final Counter checkpointsSkipped;
 
     public TrainerMetrics(MeterRegistry registry, RunSettings settings) {
         this.registry = registry;
@@ -68,6 +74,8 @@ public class TrainerMetrics {
         this.samplesSeen = Counter.builder(SAMPLES_SEEN).tags(methodAndRun).register(registry);
         this.checkpointsPublished = Counter.builder(CHECKPOINTS_PUBLISHED).tags(methodAndRun).register(registry);
         this.uploadFailures = Counter.builder(CHECKPOINT_UPLOAD_FAILURES).tags(run).register(registry);
+        this.nonFiniteSteps = Counter.builder(NONFINITE_STEPS).tags(methodAndRun).register(registry);
+        this.checkpointsSkipped = Counter.builder(CHECKPOINTS_SKIPPED).tags(run).register(registry);
     }
 
     /** Registers the run's progress gauges, read from the training loop when scraped. */
@@ -97,6 +105,16 @@ public class TrainerMetrics {
 
     public void checkpointUploadFailed() {
         uploadFailures.increment();
+    }
+
+    /** A step was skipped: its loss or a gradient was not finite. */
+    public void nonFiniteStep() {
+        nonFiniteSteps.increment();
+    }
+
+    /** A checkpoint was passed over at resume. */
+    public void checkpointSkipped() {
+        checkpointsSkipped.increment();
     }
 
     /** A view-set record went to the dead-letter topic; {@code reason} is its DLQ reason. */

@@ -1,5 +1,7 @@
 package io.sslstream.trainer;
 
+import java.util.List;
+
 /**
  * What the trainer is doing, as {@code GET /api/v1/status} shows it.
  *
@@ -23,15 +25,20 @@ package io.sslstream.trainer;
  *                               be listed
  * @param checkpointProblem      why checkpoints cannot be uploaded (the spool cannot be listed), or null
  * @param error                  why the trainer failed, or null
+ * @param nonFiniteSteps         steps of this process skipped because their loss or a gradient was NaN or infinite
+ * @param skippedCheckpoints     checkpoints passed over at resume (newer than the one resumed from, but unreadable,
+ *                               corrupt or not finite), each with the reason; empty if none
  */
 public record TrainerStatus(String runId, String method, String encoder, String state, long step, long samplesSeen,
                             double learningRate, Long resumedFromStep, Double resumedLoss, Double initialLoss, Double loss,
                             double medianStepMs, double medianDataWaitMs, int intraOpThreads, long checkpointsPublished,
-                            int lastPublishedVersion, Integer pendingCheckpoints, String checkpointProblem, String error) {
+                            int lastPublishedVersion, Integer pendingCheckpoints, String checkpointProblem, String error,
+                            long nonFiniteSteps, List<String> skippedCheckpoints) {
 
     /** This status with the uploader's fields as they are now. */
     public TrainerStatus withCheckpoints(long published, int lastVersion, Integer pending, String problem) {
         return new TrainerStatus(runId, method, encoder, state, step, samplesSeen, learningRate, resumedFromStep, resumedLoss,
-                initialLoss, loss, medianStepMs, medianDataWaitMs, intraOpThreads, published, lastVersion, pending, problem, error);
+                initialLoss, loss, medianStepMs, medianDataWaitMs, intraOpThreads, published, lastVersion, pending, problem, error,
+                nonFiniteSteps, skippedCheckpoints);
     }
 }

@@ -11,6 +11,7 @@ import io.sslstream.model.Engines;
 import io.sslstream.trainer.checkpoint.CheckpointUploader;
 import io.sslstream.trainer.checkpoint.ResumeService;
 import io.sslstream.trainer.config.TrainerConfig;
+import io.sslstream.trainer.messaging.CheckpointOffsets;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -53,6 +54,7 @@ public class TrainingLoop {
     private final CheckpointUploader uploader;
     private final ResumeService resume;
     private final TrainerMetrics metrics;
+    private final CheckpointOffsets checkpointOffsets;
 
     private volatile boolean running;
     private volatile String state = "starting";
@@ -64,6 +66,8 @@ public class TrainingLoop {
     private volatile long step;
     private volatile long samplesSeen;
     private long processSteps;
+    private long nonFiniteSteps;
+    private int nonFiniteInRow;
     private long lastCheckpointStep;
     private Long resumedFromStep;
     private Double resumedLoss;
@@ -79,13 +83,14 @@ public class TrainingLoop {
     private volatile double learningRate = Double.NaN;
 
     TrainingLoop(TrainerConfig config, RunSettings settings, ViewQueue queue, CheckpointUploader uploader, ResumeService resume,
-                 TrainerMetrics metrics) {
+                 TrainerMetrics metrics, CheckpointOffsets checkpointOffsets) {
         this.config = config;
         this.settings = settings;
         this.queue = queue;
         this.uploader = uploader;
         this.resume = resume;
         this.metrics = metrics;
+        this.checkpointOffsets = checkpointOffsets;
     }
 
     void start(@Observes StartupEvent e) {
@@ -111,7 +116,7 @@ public class TrainingLoop {
         TrainerStatus s = status.get();
         if (s == null) {
             s = new TrainerStatus(settings.runId(), settings.method().method(), settings.encoder(), state, 0, 0, learningRate, null,
-                    null, null, null, 0, 0, 0, 0, 0, null, null, error);
+                    null, null, null, 0, 0, 0, 0, 0, null, null, error, 0, resume.skipped());
         }
         return s.withCheckpoints(uploader.published(), uploader.lastVersion(), pending(), uploader.problem());
     }
@@ -170,8 +175,10 @@ public class TrainingLoop {
                 float loss = learner.step(next.input());
                 long t2 = System.nanoTime();
                 if (!Float.isFinite(loss)) {
-                    throw new IllegalStateException("loss is " + loss + " at step " + (step + 1) + "; stopping before the weights are published");
+                    skipped(batch);
+                    continue;
                 }
+                nonFiniteInRow = 0;
                 record(batch, loss, t1 - t0, t2 - t1);
                 learningRate = learner.learningRate();
                 metrics.step(t1 - t0, t2 - t1, batch.size());
@@ -226,10 +233,41 @@ public class TrainingLoop {
         }
     }
 
+    /**
+     * A step the learner skipped (its loss or a gradient was not finite): its view sets count as seen, and their
+     * offsets as read, so that the run's lineage (offsets against samples seen) stays whole; the step counter does not
+     * move. Too many in a row stop the run: its weights or its data cannot go on.
+     */
+    private void skipped(List<ViewQueue.Item> batch) {
+        nonFiniteSteps++;
+        nonFiniteInRow++;
+        metrics.nonFiniteStep();
+        samplesSeen += batch.size();
+        for (ViewQueue.Item it : batch) {
+            offsets.merge(new OffsetKey(it.topic(), it.partition()).toString(), it.offset() + 1, Math::max);
+            trainedOn.add(it);
+        }
+        ViewQueue.Item first = batch.get(0);
+        Log.warnf("skipped the step after %d: its loss or a gradient is not finite (%d in a row, %d in this process; the "
+                        + "batch's first sample %s, %s-%d offset %d)", step, nonFiniteInRow, nonFiniteSteps, first.views().sampleId(),
+                first.topic(), first.partition(), first.offset());
+        if (nonFiniteInRow >= config.maxNonfiniteSteps()) {
+            throw new IllegalStateException(nonFiniteInRow + " steps in a row after step " + step + " had a non-finite loss or "
+                    + "gradient; the run stops without another checkpoint (ssl.trainer.max-nonfinite-steps)");
+        }
+        publishStatus();
+    }
+
     private void checkpoint(Learner learner) {
+        String bad = learner.firstNonFinite();
+        if (bad != null) {
+            throw new IllegalStateException("weights not finite at step " + step + " (" + bad + "): no checkpoint written, "
+                    + "nothing published; a restart resumes from the run's newest good checkpoint");
+        }
         CheckpointManifest manifest = manifest(learner);
         String name = settings.runId() + "-step" + String.format("%09d", step);
         uploader.submit(name, file -> learner.save(file, manifest));
+        checkpointOffsets.commit(manifest.offsets()); // the group's offsets: what a crash from here on would read again
         lastCheckpointStep = step;
         Log.debugf("spooled checkpoint %s", name);
     }
@@ -260,7 +298,8 @@ public class TrainingLoop {
                 learningRate, resumedFromStep, resumedLoss,
                 processSteps == 0 ? null : mean(firstLosses, Math.min(processSteps, LOSS_WINDOW)),
                 processSteps == 0 ? null : mean(recentLosses, processSteps), median(stepMs), median(waitMs), intraOpThreads,
-                uploader.published(), uploader.lastVersion(), pending(), uploader.problem(), error));
+                uploader.published(), uploader.lastVersion(), pending(), uploader.problem(), error, nonFiniteSteps,
+                resume.skipped()));
     }
 
     /** Spooled checkpoints not yet published, or null while the spool cannot be listed. */

@@ -144,4 +144,37 @@ class LearnerTest {
             assertThat(b.step(batches.get(4))).as(method + " step 5").isCloseTo(original[1], within(2e-5f * Math.max(1, Math.abs(original[1]))));
         }
     }
+
+    @Test
+    void aStepWithANonFiniteLossChangesNothingAndTheWeightsAreNamedAsNonFinite() {
+        SplittableRandom rnd = new SplittableRandom(5);
+        Learner.Settings s = settings(SimClr.NAME, 0);
+        try (Learner learner = new Learner(s, Device.cpu())) {
+            assertThat(learner.step(batch(SimClr.NAME, 8, rnd))).matches(Float::isFinite);
+            assertThat(learner.firstNonFinite()).isNull();
+            String head = learner.method().blocks().keySet().stream().filter(k -> !k.equals(CheckpointArchive.ENCODER)).findFirst().orElseThrow();
+            ai.djl.ndarray.NDArray w = learner.method().blocks().get(head).getParameters().valueAt(0).getArray();
+            float[] before = learner.method().encoder().getParameters().valueAt(0).getArray().toFloatArray();
+
+            // one weight of the head turns NaN: the loss is NaN, and the step must not spread it
+            float[] poisoned = w.toFloatArray();
+            poisoned[0] = Float.NaN;
+            w.set(poisoned);
+            assertThat(learner.step(batch(SimClr.NAME, 8, rnd))).isNaN();
+            assertThat(learner.steps()).isEqualTo(1); // skipped: no update counted, the schedule does not move
+            assertThat(learner.optimizer().updates()).isEqualTo(1);
+            assertThat(learner.method().encoder().getParameters().valueAt(0).getArray().toFloatArray()).containsExactly(before);
+            // the poisoned weight is found (the forward pass may also have spread NaN into running statistics after it)
+            assertThat(learner.firstNonFinite()).startsWith(head + "/");
+            // no gradient of the skipped step is left to add to the next one
+            for (var p : learner.method().trainableParameters()) {
+                if (!p.getValue().requiresGradient()) {
+                    continue; // running statistics
+                }
+                try (ai.djl.ndarray.NDArray g = p.getValue().getArray().getGradient()) {
+                    assertThat(g.abs().sum().getFloat()).as(p.getKey()).isZero();
+                }
+            }
+        }
+    }
 }

@@ -21,7 +21,10 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -49,12 +52,18 @@ import static org.awaitility.Awaitility.await;
  * broker. The first process trains run {@value #RUN} to step 40 and is stopped right after its checkpoint; the second,
  * with an empty spool (a new pod), finds that checkpoint in the registry, restores it and trains on to step 60. The
  * step counter continues from 40, the first losses after the restart are those of the checkpoint and not the initial
- * ones, and the consumer continued at the checkpoint's offsets (the committed offsets were far ahead of them).
+ * ones, and the consumer continued at the checkpoint's offsets.
+ *
+ * <p>Then two faults of issue #14, each on a run of its own: a trainer killed (SIGKILL) before its first checkpoint,
+ * after its consumer had read far ahead of its training, is followed by one that trains from the first record (no view
+ * skipped); a trainer killed between the registry's creation of a version and the deletion of its spool file is
+ * followed by one that uploads that file again and gets the same version back (no version doubled).
  *
  * <p>Needs registry-service's application, {@code registry-service/target/quarkus-app} (system property
  * {@value #REGISTRY_APP}, set by this module's pom): this module depends on registry-service, so the reactor builds it
  * first, also with {@code ./mvnw -pl trainer-service -am verify}.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class TrainerResumeIT {
 
     static final String MODEL = "resume-it";
@@ -107,6 +116,7 @@ class TrainerResumeIT {
     }
 
     @Test
+    @Order(1) // it starts the registry after its first trainer; the fault tests below reuse that registry
     void aRestartedTrainerContinuesItsRunFromTheRegistrysCheckpoint() throws Exception {
         // first process: started before the registry, so it must wait for it (retrying) before deciding to start fresh
         Trainer first = Trainer.start("first", 40, WORK.resolve("spool-first"));
@@ -145,7 +155,7 @@ class TrainerResumeIT {
         assertThat(at60.samplesSeen()).isEqualTo(60L * BATCH);
         assertThat(at60.manifest().offsets()).containsEntry(Topics.views("simclr") + "/0", 60L * BATCH);
         assertThat(at60.manifest().metrics().get(CheckpointManifest.Metrics.INITIAL_LOSS)).isEqualTo(initialLoss);
-        List<Long> steps = versions().stream().map(ModelVersion::step).sorted().toList();
+        List<Long> steps = versions().stream().filter(v -> v.runId().equals(RUN)).map(ModelVersion::step).sorted().toList();
         assertThat(steps).containsExactly(10L, 20L, 30L, 40L, 50L, 60L); // no step published twice, none lost
 
         // the published checkpoints say what they were trained on and by which code; the resumed one where it resumed
@@ -165,10 +175,60 @@ class TrainerResumeIT {
         assertThat(firstAfterRestart).isLessThan(initialLoss - 0.2);
     }
 
-    static ModelVersion awaitVersion(long step) {
+    @Test
+    @Order(2)
+    void aTrainerKilledBeforeItsFirstCheckpointIsFollowedByOneThatSkipsNoView() throws Exception {
+        String run = "killed-early";
+        // no checkpoint for a long time: the consumer reads all 2,000 records into the queue meanwhile
+        Trainer first = Trainer.start("killed-early", run, 0, WORK.resolve("spool-killed-early"), 1000);
+        first.awaitStatus(s -> s.path("step").asLong() >= 5, Duration.ofMinutes(4));
+        first.kill();
+
+        Trainer second = Trainer.start("after-early-kill", run, 20, WORK.resolve("spool-after-early-kill"), 10);
+        second.awaitStatus(s -> s.path("step").asLong() >= 20 && "stopped".equals(s.path("state").asText()), Duration.ofMinutes(4));
+        ModelVersion at20 = awaitVersion(run, 20);
+        second.stop();
+
+        assertThat(second.log()).contains("no checkpoint yet, starting fresh")
+                .contains(Topics.views("simclr") + "-0 read from its beginning: no checkpoint to resume from");
+        // trained from the first record on: offsets and samples agree, 20 steps of 32 from offset 0
+        assertThat(at20.samplesSeen()).isEqualTo(20L * BATCH);
+        assertThat(at20.manifest().offsets()).containsExactly(Map.entry(Topics.views("simclr") + "/0", 20L * BATCH));
+    }
+
+    @Test
+    @Order(3)
+    void aTrainerKilledAfterTheRegistryCreatedItsVersionDoesNotDoubleIt() throws Exception {
+        String run = "killed-after-create";
+        Path spool = WORK.resolve("spool-killed-after-create");
+        Trainer first = Trainer.start("killed-after-create", run, 10, spool, 10,
+                "-Dssl.failpoints=trainer.after-version-created=pause:120000");
+        await().atMost(Duration.ofMinutes(4)).pollInterval(Duration.ofMillis(200))
+                .until(() -> first.log().contains("failpoint reached: trainer.after-version-created"));
+        first.kill();
+        ModelVersion at10 = awaitVersion(run, 10);
+        assertThat(spool.resolve(run + "-step000000010.ckpt.zip")).as("the spool file the killed trainer did not delete").isRegularFile();
+
+        // the same pod restarted: same spool, which still holds the step-10 checkpoint the registry already has
+        Trainer second = Trainer.start("after-create-kill", run, 20, spool, 10);
+        second.awaitStatus(s -> s.path("step").asLong() >= 20 && "stopped".equals(s.path("state").asText()), Duration.ofMinutes(4));
+        awaitVersion(run, 20);
+        await().atMost(Duration.ofMinutes(1)).until(() -> second.status().path("pendingCheckpoints").asInt() == 0);
+        second.stop();
+
+        List<ModelVersion> mine = versions().stream().filter(v -> v.runId().equals(run)).toList();
+        assertThat(mine).extracting(ModelVersion::step).containsExactly(10L, 20L); // one version per step
+        assertThat(second.log()).contains("published checkpoint step 10 of run " + run + " as " + MODEL + " version " + at10.version());
+    }
+
+    static ModelVersion awaitVersion(String run, long step) {
         await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(500)).until(() ->
-                versions().stream().anyMatch(v -> v.step() == step));
-        return versions().stream().filter(v -> v.step() == step).findFirst().orElseThrow();
+                versions().stream().anyMatch(v -> v.runId().equals(run) && v.step() == step));
+        return versions().stream().filter(v -> v.runId().equals(run) && v.step() == step).findFirst().orElseThrow();
+    }
+
+    static ModelVersion awaitVersion(long step) {
+        return awaitVersion(RUN, step);
     }
 
     static List<ModelVersion> versions() {
@@ -217,26 +277,32 @@ class TrainerResumeIT {
     record Trainer(String name, Process process, int port, Path logFile) {
 
         static Trainer start(String name, long maxSteps, Path spool) throws IOException {
+            return start(name, RUN, maxSteps, spool, 10);
+        }
+
+        /** A trainer of {@code run}, checkpointing every {@code every} steps; {@code extra} are more {@code -D} options. */
+        static Trainer start(String name, String run, long maxSteps, Path spool, int every, String... extra) throws IOException {
             Path jar = Path.of("target/quarkus-app/quarkus-run.jar").toAbsolutePath();
             assertThat(jar).as("the trainer's jar (package phase)").isRegularFile();
             int port = freePort();
             Path log = WORK.resolve("trainer-" + name + ".log");
-            List<String> cmd = List.of(LocalProcesses.java(), "-Xmx768m", "-Dai.djl.offline=true",
+            List<String> cmd = new ArrayList<>(List.of(LocalProcesses.java(), "-Xmx768m", "-Dai.djl.offline=true",
                     "-Dquarkus.http.port=" + port,
                     "-Dkafka.bootstrap.servers=" + kafka.bootstrapServers(),
                     "-Dssl.trainer.model-name=" + MODEL,
-                    "-Dssl.trainer.run-id=" + RUN,
+                    "-Dssl.trainer.run-id=" + run,
                     "-Dssl.trainer.batch-size=" + BATCH,
                     "-Dssl.trainer.max-steps=" + maxSteps,
                     // a run planned for 60 steps: both processes follow the same cosine, the first stops at 40
                     "-Dssl.trainer.optim.schedule.total-steps=60",
                     "-Dssl.trainer.threads=2",
                     "-Dssl.trainer.log-every-steps=10",
-                    "-Dssl.trainer.checkpoint.every-steps=10",
+                    "-Dssl.trainer.checkpoint.every-steps=" + every,
                     "-Dssl.trainer.checkpoint.spool-dir=" + spool,
                     "-Dssl.trainer.checkpoint.registry-url=http://localhost:" + registryPort,
-                    "-Dssl.trainer.resume.max-backoff=2s",
-                    "-jar", jar.toString());
+                    "-Dssl.trainer.resume.max-backoff=2s"));
+            cmd.addAll(List.of(extra));
+            cmd.addAll(List.of("-jar", jar.toString()));
             ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
             pb.environment().putAll(LocalProcesses.LIBTORCH_ENV);
             return new Trainer(name, pb.start(), port, log);
@@ -262,6 +328,12 @@ class TrainerResumeIT {
                 assertThat(s == null || !"failed".equals(s.path("state").asText())).as("trainer %s failed: %s", name, s).isTrue();
                 return Optional.ofNullable(s).map(condition::test).orElse(false);
             });
+        }
+
+        /** SIGKILL, as the kernel's OOM killer or a node failure would: no shutdown hook, no final checkpoint. */
+        void kill() throws InterruptedException {
+            process.destroyForcibly();
+            assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
         }
 
         void stop() throws InterruptedException {

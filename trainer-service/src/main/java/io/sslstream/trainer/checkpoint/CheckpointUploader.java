@@ -5,11 +5,13 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.sslstream.contracts.checkpoint.CheckpointManifest;
 import io.sslstream.contracts.registry.CreateVersionRequest;
+import io.sslstream.contracts.registry.IdempotencyKey;
 import io.sslstream.contracts.registry.ModelVersion;
 import io.sslstream.contracts.registry.RegistryClient;
 import io.sslstream.contracts.registry.RegistryException;
 import io.sslstream.contracts.registry.Sha256;
 import io.sslstream.model.checkpoint.CheckpointArchive;
+import io.sslstream.service.fault.Failpoints;
 import io.sslstream.trainer.TrainerMetrics;
 import io.sslstream.trainer.config.TrainerConfig;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -43,6 +45,11 @@ import java.util.stream.Stream;
 public class CheckpointUploader {
 
     static final String SUFFIX = ".ckpt.zip";
+    /**
+     * Failpoint between the registry's answer and the spool file's deletion: the fault test kills the trainer here, and
+     * the restarted trainer must not make a second version of the checkpoint.
+     */
+    public static final String AFTER_VERSION_CREATED = "trainer.after-version-created";
     private static final Duration FIRST_BACKOFF = Duration.ofSeconds(1);
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
     private static final Duration IDLE = Duration.ofSeconds(5);
@@ -220,8 +227,12 @@ public class CheckpointUploader {
         CheckpointManifest manifest = CheckpointArchive.readManifest(file);
         String sha = Sha256.of(file);
         registry.putBlob(file, sha);
+        // the key makes the create safe to retry: after a crash between the registry's commit and the spool file's
+        // deletion (or a lost answer), the same file is uploaded again and answered with the version it already made
         ModelVersion v = registry.createVersion(manifest.modelName(),
-                new CreateVersionRequest(sha, manifest, Map.of("run", manifest.runId())));
+                new CreateVersionRequest(sha, manifest, Map.of("run", manifest.runId())),
+                IdempotencyKey.forCheckpoint(manifest.runId(), manifest.step(), sha));
+        Failpoints.hit(AFTER_VERSION_CREATED);
         Files.delete(file);
         published.incrementAndGet();
         lastVersion.set(v.version());

@@ -13,6 +13,7 @@ import io.sslstream.contracts.registry.Sha256;
 import io.sslstream.contracts.registry.VersionQuery;
 import io.sslstream.model.checkpoint.CheckpointArchive;
 import io.sslstream.trainer.RunSettings;
+import io.sslstream.trainer.TrainerMetrics;
 import io.sslstream.trainer.config.TrainerConfig;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -22,11 +23,14 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
@@ -36,16 +40,16 @@ import java.util.stream.Stream;
  * Reactive Messaging's start at priority 1000), so that the consumer can seek to the checkpoint's offsets the first
  * time it is assigned its partitions.
  *
- * <p>The newest checkpoint of the run is the one with the largest step among the registry's versions of the run and
- * the spool's checkpoints of the run not yet uploaded (a trainer that died while the registry was down left them
- * there). A registry version is downloaded into the spool's {@code resume/} folder and its SHA-256 checked.
- * Policy: registry unreachable (or 5xx) → retry with exponential backoff up to {@code ssl.trainer.resume.max-backoff},
- * for as long as it takes; no checkpoint → fresh start; a checkpoint of another method, architecture, input or
- * state-shaping hyperparameter ({@link RunSettings#STATE_SHAPING}) → refuse: the trainer fails with the reason
- * (use a new run id to start over); other changed hyperparameters (learning rate, batch size...) → resume, listing
- * the changes; a spool that cannot be listed, or a spooled checkpoint that cannot be read → refuse: the trainer
- * fails with the reason, for either might hold the run's newest checkpoint and resuming from an older one would
- * silently lose training.
+ * <p>The run resumes from its newest usable checkpoint, among the registry's newest versions of the run and the
+ * spool's checkpoints of the run not yet uploaded (a trainer that died while the registry was down left them there).
+ * A registry version is downloaded into the spool's {@code resume/} folder and its SHA-256 checked; every candidate is
+ * loaded and checked for non-finite values ({@link Check}), and a broken one is passed over for the next older one,
+ * as VISSL does ({@link #find()}). Policy: registry unreachable (or 5xx) → retry with exponential backoff up to
+ * {@code ssl.trainer.resume.max-backoff}, for as long as it takes; no checkpoint → fresh start; a checkpoint of another
+ * method, architecture, input or state-shaping hyperparameter ({@link RunSettings#STATE_SHAPING}) → refuse: the trainer
+ * fails with the reason (use a new run id to start over); other changed hyperparameters (learning rate, batch
+ * size...) → resume, listing the changes; a spool that cannot be listed → refuse, for it might hold the run's newest
+ * checkpoint; checkpoints but none usable → refuse.
  */
 @ApplicationScoped
 public class ResumeService {
@@ -54,21 +58,38 @@ public class ResumeService {
     public record Checkpoint(Path archive, CheckpointManifest manifest, String source) {
     }
 
+    /**
+     * Whether a checkpoint's weights can be resumed from (loaded into a learner of the run: every parameter, running
+     * statistic and optimizer state restored and finite).
+     */
+    @FunctionalInterface
+    public interface Check {
+        /** Why the checkpoint cannot be resumed from, or null if it can. */
+        String problem(Checkpoint checkpoint);
+    }
+
     /** Folder of the spool where the checkpoint to resume from is kept. */
     static final String RESUME_DIR = "resume";
+    /** Registry versions of the run considered, newest first: more than one, so a broken newest one can be passed over. */
+    static final int REGISTRY_CANDIDATES = 5;
 
     private final TrainerConfig config;
     private final RunSettings settings;
+    private final Check check;
+    private final TrainerMetrics metrics;
+    private final List<String> skipped = new CopyOnWriteArrayList<>();
 
     private final CompletableFuture<Optional<Checkpoint>> decision = new CompletableFuture<>();
     private volatile boolean stopping;
 
-    ResumeService(TrainerConfig config, RunSettings settings) {
+    public ResumeService(TrainerConfig config, RunSettings settings, Check check, TrainerMetrics metrics) {
         this.config = config;
         this.settings = settings;
+        this.check = check;
+        this.metrics = metrics;
     }
 
-    void onStart(@Observes @Priority(500) StartupEvent e) {
+    public void onStart(@Observes @Priority(500) StartupEvent e) {
         if (!config.resume().enabled()) {
             decision.complete(Optional.empty());
             return;
@@ -109,70 +130,119 @@ public class ResumeService {
         return out;
     }
 
+    /**
+     * The newest checkpoint of the run that can be resumed from. Candidates, newest step first: the spool's checkpoints
+     * of the run and the registry's newest versions of it (at the same step the spooled copy, which needs no download).
+     * A candidate that cannot be read, whose download does not match its hash, whose manifest records a non-finite
+     * loss, or whose weights the {@link Check} refuses (not finite, not restorable) is passed over, with the reason in
+     * the log, in {@link #skipped()} and in {@code ssl_trainer_checkpoints_skipped_total}; the next one is tried. If
+     * there are candidates and none can be used, the run refuses to start rather than start over on top of them.
+     */
     Optional<Checkpoint> find() throws IOException {
         Path spool = config.checkpoint().spoolDir();
-        Optional<Checkpoint> local = newestInSpool(spool);
-        Optional<ModelVersion> remote = newestInRegistry();
-        Optional<Checkpoint> best;
-        if (remote.isPresent() && (local.isEmpty() || remote.get().step() > local.get().manifest().step())) {
-            best = Optional.of(download(remote.get(), spool.resolve(RESUME_DIR)));
-        } else if (local.isPresent()) {
-            // a copy: the uploader deletes the spooled file once the registry has it
-            Path copy = Files.createDirectories(spool.resolve(RESUME_DIR)).resolve(local.get().archive().getFileName());
-            Files.copy(local.get().archive(), copy, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-            best = Optional.of(new Checkpoint(copy, local.get().manifest(), local.get().source()));
-        } else {
-            best = Optional.empty();
+        List<Candidate> candidates = new ArrayList<>(inSpool(spool));
+        for (ModelVersion v : newestInRegistry()) {
+            candidates.add(new Candidate(v.step(), null, v, v.model() + " version " + v.version() + " from the registry"));
         }
-        if (best.isPresent()) {
-            List<String> why = settings.incompatibilities(best.get().manifest());
+        // newest step first; at the same step the spool's file, which needs no download
+        candidates.sort(Comparator.comparingLong(Candidate::step).reversed().thenComparing(c -> c.version() != null));
+        for (Candidate c : candidates) {
+            Checkpoint cp;
+            try {
+                cp = c.version() != null ? download(c.version(), spool.resolve(RESUME_DIR)) : copy(c.file(), spool.resolve(RESUME_DIR), c.source());
+            } catch (IOException ex) {
+                skip("step " + c.step() + " (" + c.source() + ")", ex.getMessage());
+                continue;
+            }
+            List<String> why = settings.incompatibilities(cp.manifest());
             if (!why.isEmpty()) {
-                throw new IllegalStateException("run " + settings.runId() + " has a checkpoint at step " + best.get().manifest().step()
-                        + " (" + best.get().source() + ") of another configuration: " + String.join("; ", why)
+                throw new IllegalStateException("run " + settings.runId() + " has a checkpoint at step " + cp.manifest().step()
+                        + " (" + cp.source() + ") of another configuration: " + String.join("; ", why)
                         + ". Resume it with its own configuration, or start a new run with another ssl.trainer.run-id.");
             }
-            List<String> changes = settings.changes(best.get().manifest());
+            Double loss = cp.manifest().metrics().get(CheckpointManifest.Metrics.LOSS);
+            String problem = loss != null && !Double.isFinite(loss) ? "its manifest records a loss of " + loss : check.problem(cp);
+            if (problem != null) {
+                skip("step " + c.step() + " (" + c.source() + ")", problem);
+                continue;
+            }
+            List<String> changes = settings.changes(cp.manifest());
             if (!changes.isEmpty()) {
                 Log.warnf("resuming run %s with changed hyperparameters: %s", settings.runId(), String.join(", ", changes));
             }
+            return Optional.of(cp);
         }
-        return best;
+        if (!candidates.isEmpty()) {
+            throw new IllegalStateException("none of run " + settings.runId() + "'s " + candidates.size() + " checkpoint(s) can be "
+                    + "resumed from (" + String.join("; ", skipped) + "); start a new run with another ssl.trainer.run-id, or "
+                    + "remove the broken ones to start this run over");
+        }
+        return Optional.empty();
+    }
+
+    /** Checkpoints passed over at start, each {@code step N (source): reason} (unreadable spool files first). */
+    public List<String> skipped() {
+        return List.copyOf(skipped);
+    }
+
+    /** Passes over a checkpoint: {@code what} is {@code step N (source)}, or the spool file's name if unreadable. */
+    private void skip(String what, String why) {
+        String entry = what + ": " + why;
+        skipped.add(entry);
+        metrics.checkpointSkipped();
+        Log.errorf("run %s: passing over the checkpoint at %s; trying the next older one", settings.runId(), entry);
+    }
+
+    /** A checkpoint that may be resumed from: a spooled file or a registry version. */
+    private record Candidate(long step, Path file, ModelVersion version, String source) {
     }
 
     /**
-     * The run's newest checkpoint among those spooled and not yet uploaded. No spool yet (a new pod) is none; a spool
-     * that cannot be listed or a checkpoint in it that cannot be read is an {@link IOException} naming it.
+     * The run's checkpoints in the spool, not yet uploaded. No spool yet (a new pod) is none; a spool that cannot be
+     * listed is an {@link IOException} (it may hold the run's newest checkpoint); a file in it that cannot be read is
+     * passed over (it holds nothing a run could resume from) and left for the uploader, which moves it to
+     * {@code rejected/}.
      */
-    private Optional<Checkpoint> newestInSpool(Path spool) throws IOException {
+    private List<Candidate> inSpool(Path spool) throws IOException {
         if (Files.notExists(spool)) {
-            return Optional.empty();
+            return List.of();
         }
         List<Path> files;
         try (Stream<Path> s = Files.list(spool)) {
-            files = s.filter(p -> p.getFileName().toString().endsWith(CheckpointUploader.SUFFIX)).toList();
+            files = s.filter(p -> p.getFileName().toString().endsWith(CheckpointUploader.SUFFIX)).sorted().toList();
         } catch (IOException ex) {
             throw new IOException("checkpoint spool " + spool + " cannot be listed (" + ex + "): it may hold run "
                     + settings.runId() + "'s newest checkpoint; repair it, or remove it to resume from the registry", ex);
         }
-        Optional<Checkpoint> newest = Optional.empty();
+        List<Candidate> out = new ArrayList<>();
         for (Path p : files) {
             CheckpointManifest m;
             try {
                 m = CheckpointArchive.readManifest(p);
             } catch (IOException | RuntimeException ex) {
-                throw new IOException("checkpoint " + p + " in the spool cannot be read (" + ex.getMessage() + "): it may be run "
-                        + settings.runId() + "'s newest; move it out of the spool to resume from an older checkpoint", ex);
+                skip("spool " + p.getFileName(), "cannot be read: " + ex.getMessage());
+                continue;
             }
-            if (m.runId().equals(settings.runId()) && m.modelName().equals(settings.modelName())
-                    && (newest.isEmpty() || m.step() > newest.get().manifest().step())) {
-                newest = Optional.of(new Checkpoint(p, m, "spool " + p.getFileName()));
+            if (m.runId().equals(settings.runId()) && m.modelName().equals(settings.modelName())) {
+                out.add(new Candidate(m.step(), p, null, "spool " + p.getFileName()));
             }
         }
-        return newest;
+        return out;
     }
 
-    /** The registry's version of this run with the largest step; retries while the registry is unreachable. */
-    Optional<ModelVersion> newestInRegistry() {
+    /** A copy of a spooled checkpoint: the uploader deletes the spooled file once the registry has it. */
+    private static Checkpoint copy(Path file, Path dir, String source) throws IOException {
+        Path copy = Files.createDirectories(dir).resolve(file.getFileName());
+        Files.copy(file, copy, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        try {
+            return new Checkpoint(copy, CheckpointArchive.readManifest(copy), source);
+        } catch (RuntimeException ex) {
+            throw new IOException("cannot be read: " + ex.getMessage(), ex);
+        }
+    }
+
+    /** The registry's newest versions of this run (by step, newest first); retries while the registry is unreachable. */
+    List<ModelVersion> newestInRegistry() {
         RegistryClient registry = new RegistryClient(config.checkpoint().registryUrl(),
                 config.checkpoint().registryToken().orElse(null), Duration.ofMinutes(10));
         Duration backoff = Duration.ofSeconds(1);
@@ -192,33 +262,27 @@ public class ResumeService {
         }
     }
 
-    private Optional<ModelVersion> query(RegistryClient registry) {
+    private List<ModelVersion> query(RegistryClient registry) {
         String model = settings.modelName();
         String run = settings.runId();
         try {
-            Page<ModelVersion> page = registry.findVersions(model, VersionQuery.all().run(run).orderBy("step", true).page(0, 1));
-            if (page.items().isEmpty()) {
-                return Optional.empty();
-            }
-            if (page.items().get(0).runId().equals(run)) {
-                return Optional.of(page.items().get(0));
+            Page<ModelVersion> page = registry.findVersions(model, VersionQuery.all().run(run).orderBy("step", true).page(0, REGISTRY_CANDIDATES));
+            if (page.items().stream().allMatch(v -> v.runId().equals(run))) {
+                return page.items();
             }
             // a registry that ignores the search parameters answers with all versions: search them here
-            Optional<ModelVersion> best = Optional.empty();
+            List<ModelVersion> mine = new ArrayList<>();
             for (int offset = 0; ; offset += 100) {
                 Page<ModelVersion> p = registry.listVersions(model, offset, 100);
-                for (ModelVersion v : p.items()) {
-                    if (v.runId().equals(run) && (best.isEmpty() || v.step() > best.get().step())) {
-                        best = Optional.of(v);
-                    }
-                }
+                p.items().stream().filter(v -> v.runId().equals(run)).forEach(mine::add);
                 if (p.items().isEmpty() || offset + p.items().size() >= p.total()) {
-                    return best;
+                    mine.sort(Comparator.comparingLong(ModelVersion::step).reversed());
+                    return mine.subList(0, Math.min(REGISTRY_CANDIDATES, mine.size()));
                 }
             }
         } catch (RegistryException ex) {
             if (ex.status() == 404) {
-                return Optional.empty(); // no such model yet
+                return List.of(); // no such model yet
             }
             throw ex;
         }
@@ -236,7 +300,11 @@ public class ResumeService {
             throw new IOException("version " + v.version() + " of " + v.model() + " downloaded with SHA-256 " + sha
                     + ", the registry says " + v.weightsSha256());
         }
-        return new Checkpoint(file, CheckpointArchive.readManifest(file), v.model() + " version " + v.version() + " from the registry");
+        try {
+            return new Checkpoint(file, CheckpointArchive.readManifest(file), v.model() + " version " + v.version() + " from the registry");
+        } catch (RuntimeException ex) {
+            throw new IOException("cannot be read: " + ex.getMessage(), ex);
+        }
     }
 
     private static void sleep(Duration d) {

@@ -71,6 +71,14 @@ public interface TrainerConfig {
     @WithDefault("0")
     long maxSteps();
 
+    /**
+     * Steps in a row whose loss or gradients are NaN or infinite before the run stops as failed. Each such step is
+     * skipped (no weight changes, logged, counted in {@code ssl_trainer_nonfinite_steps_total}); this many in a row
+     * means the run cannot go on, and it stops without writing another checkpoint.
+     */
+    @WithDefault("20")
+    int maxNonfiniteSteps();
+
     /** Log a progress line every this many steps. */
     @WithDefault("20")
     int logEverySteps();

@@ -44,15 +44,17 @@ public class ViewConsumer {
     private final RunSettings settings;
     private final TrainerMetrics metrics;
     private final MutinyEmitter<byte[]> dlq;
+    private final ReadPositions positions;
 
     ViewConsumer(ViewQueue queue, TrainingLoop loop, TrainerConfig config, RunSettings settings, TrainerMetrics metrics,
-                 @Channel(Channels.VIEWS_DLQ) MutinyEmitter<byte[]> dlq) {
+                 @Channel(Channels.VIEWS_DLQ) MutinyEmitter<byte[]> dlq, ReadPositions positions) {
         this.queue = queue;
         this.loop = loop;
         this.config = config;
         this.settings = settings;
         this.metrics = metrics;
         this.dlq = dlq;
+        this.positions = positions;
     }
 
     @Incoming(Channels.VIEWS)
@@ -61,6 +63,7 @@ public class ViewConsumer {
         for (KafkaRecord<String, byte[]> record : batch) {
             IncomingKafkaRecord<String, byte[]> r = (IncomingKafkaRecord<String, byte[]>) record;
             ViewSet vs;
+            positions.taken(r.getTopic(), r.getPartition(), r.getOffset());
             try {
                 vs = ViewSet.decode(r.getPayload());
                 check(vs);
@@ -75,8 +78,8 @@ public class ViewConsumer {
                 continue;
             }
             if (!queue.put(new ViewQueue.Item(vs, r.getTopic(), r.getPartition(), r.getOffset(), dataset(r)), loop::isRunning)) {
-                // shutting down: neither ack nor nack, so that the offsets stay uncommitted and the next
-                // start reads these records again (a nack would send the whole batch to the DLQ)
+                // shutting down: neither ack nor nack (a nack would send the whole batch to the DLQ); the next start
+                // reads from its checkpoint's offsets anyway
                 return CompletableFuture.completedFuture(null);
             }
         }

@@ -11,16 +11,22 @@ import org.apache.kafka.common.TopicPartition;
 
 import java.time.Duration;
 import java.util.Collection;
+import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeoutException;
 
 /**
- * Positions the view consumer where the resumed checkpoint stopped: the first time this process is assigned a
- * partition that the checkpoint's manifest has an offset for, the consumer seeks to it, so that the records trained
- * on after the checkpoint (lost with the process) are trained on again and none is skipped. Later assignments keep
- * the committed offsets: the records between those and the training position are still in this process's queue.
+ * Positions the view consumer on every assignment, never trusting the group's committed offsets (which are only the
+ * last spooled checkpoint's, for lag monitoring: {@link CheckpointOffsets}):
+ * <ul>
+ *     <li>a partition this process already read from continues where it stopped reading ({@link ReadPositions}): the
+ *     records before that are in its queue or trained;</li>
+ *     <li>a partition it gets for the first time starts at the resumed checkpoint's offset for it, so that the
+ *     records trained after the checkpoint (lost with the process that trained them) are trained again and none is
+ *     skipped;</li>
+ *     <li>a partition the checkpoint has no offset for (a fresh run, or none of its records trained before the
+ *     checkpoint) starts at its beginning: nothing of it was kept.</li>
+ * </ul>
  */
 @ApplicationScoped
 @Identifier(ViewsRebalanceListener.NAME)
@@ -30,33 +36,41 @@ public class ViewsRebalanceListener implements KafkaConsumerRebalanceListener {
     public static final String NAME = "trainer-views-rebalance";
 
     private final ResumeService resume;
-    private final Set<TopicPartition> positioned = ConcurrentHashMap.newKeySet();
+    private final ReadPositions positions;
 
-    ViewsRebalanceListener(ResumeService resume) {
+    ViewsRebalanceListener(ResumeService resume, ReadPositions positions) {
         this.resume = resume;
+        this.positions = positions;
     }
 
     @Override
     public void onPartitionsAssigned(Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
         Map<OffsetKey, Long> offsets;
         try {
-            // decided before the consumer started; the wait only guards against an unexpected start order
-            offsets = resume.offsets(Duration.ofSeconds(60));
+            // decided before training starts; the wait covers a slow download of the checkpoint from the registry
+            offsets = resume.offsets(Duration.ofMinutes(2));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return;
         } catch (TimeoutException | RuntimeException e) {
-            Log.errorf("no resume decision for partitions %s (%s): keeping the committed offsets", partitions, e.getMessage());
+            // the run cannot resume (the trainer fails with the reason) or the decision is late: read nothing
+            Log.errorf("no resume decision for partitions %s (%s): pausing them", partitions, e.getMessage());
+            consumer.pause(partitions);
             return;
         }
         for (TopicPartition tp : partitions) {
-            if (!positioned.add(tp)) {
-                continue;
-            }
-            Long offset = offsets.get(new OffsetKey(tp.topic(), tp.partition()));
-            if (offset != null) {
-                consumer.seek(tp, offset);
-                Log.infof("resumed %s at offset %d (the checkpoint's)", tp, offset);
+            Long own = positions.next(tp);
+            Long checkpoint = offsets.get(new OffsetKey(tp.topic(), tp.partition()));
+            if (own != null) {
+                consumer.seek(tp, own);
+                Log.infof("%s assigned again: continuing at offset %d, where this process stopped reading", tp, own);
+            } else if (checkpoint != null) {
+                consumer.seek(tp, checkpoint);
+                Log.infof("resumed %s at offset %d (the checkpoint's)", tp, checkpoint);
+            } else {
+                consumer.seekToBeginning(List.of(tp));
+                Log.infof("%s read from its beginning: %s", tp, offsets.isEmpty() ? "no checkpoint to resume from"
+                        : "the checkpoint has no offset for it");
             }
         }
     }

@@ -2,6 +2,7 @@ package io.sslstream.trainer.optim;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
 import ai.djl.nn.Parameter;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
@@ -91,6 +92,41 @@ public abstract class Optimizer implements AutoCloseable {
                 JniUtils.zeroGrad((PtNDArray) w);
             }
         }
+    }
+
+    /**
+     * Whether every accumulated gradient is finite. One sum per parameter and a single read for all of them: a NaN or
+     * an infinity anywhere makes the total non-finite (so would a sum beyond {@code Float.MAX_VALUE}, which is no
+     * usable gradient either).
+     */
+    public final boolean gradientsFinite() {
+        try (NDScope scope = new NDScope(); NoGrad ignored = NoGrad.enter()) {
+            NDArray total = null;
+            for (Slot s : slots) {
+                NDArray g = s.param().getArray().getGradient().sum();
+                total = total == null ? g : total.add(g);
+            }
+            return total == null || Float.isFinite(total.getFloat());
+        }
+    }
+
+    /** Zeroes the gradients without an update: a step that is skipped. {@link #updates()} does not change. */
+    public final void discardGradients() {
+        for (Slot s : slots) {
+            JniUtils.zeroGrad((PtNDArray) s.param().getArray());
+        }
+    }
+
+    /** The first state array (e.g. a moment estimate) with a NaN or an infinity, as {@code <parameter> state <k>}, or null. */
+    public String firstNonFiniteState() {
+        for (Slot s : slots) {
+            for (int k = 0; k < s.state().length; k++) {
+                if (!NonFinite.allFinite(s.state()[k])) {
+                    return s.name() + " state " + k;
+                }
+            }
+        }
+        return null;
     }
 
     /** Updates {@code w} in place from its gradient {@code g}; {@link #updates()} already counts this update. */
