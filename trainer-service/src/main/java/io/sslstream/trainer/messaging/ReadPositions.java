@@ -17,9 +17,23 @@ public class ReadPositions {
 
     private final Map<TopicPartition, Long> next = new ConcurrentHashMap<>();
 
-    /** Records that the record at {@code offset} of the partition was taken. */
-    public void taken(String topic, int partition, long offset) {
-        next.merge(new TopicPartition(topic, partition), offset + 1, Math::max);
+    /**
+     * Takes the record at {@code offset} of the partition, unless this process took it (or a later one) already:
+     * records fetched before a rebalance and fetched again after it are taken once, so no view set is trained twice
+     * and the offsets always agree with the samples seen.
+     *
+     * @return true if the record is new to this process
+     */
+    public boolean take(String topic, int partition, long offset) {
+        boolean[] fresh = {false};
+        next.compute(new TopicPartition(topic, partition), (tp, n) -> {
+            if (n != null && offset < n) {
+                return n;
+            }
+            fresh[0] = true;
+            return offset + 1;
+        });
+        return fresh[0];
     }
 
     /** The offset of the next record to read from the partition, or null if this process never read from it. */

@@ -62,8 +62,12 @@ public class ViewConsumer {
     public CompletionStage<Void> consume(KafkaRecordBatch<String, byte[]> batch) throws InterruptedException {
         for (KafkaRecord<String, byte[]> record : batch) {
             IncomingKafkaRecord<String, byte[]> r = (IncomingKafkaRecord<String, byte[]>) record;
+            if (!positions.take(r.getTopic(), r.getPartition(), r.getOffset())) {
+                Log.debugf("%s-%d offset %d was taken before (fetched again after a rebalance): skipped", r.getTopic(),
+                        r.getPartition(), r.getOffset());
+                continue;
+            }
             ViewSet vs;
-            positions.taken(r.getTopic(), r.getPartition(), r.getOffset());
             try {
                 vs = ViewSet.decode(r.getPayload());
                 check(vs);

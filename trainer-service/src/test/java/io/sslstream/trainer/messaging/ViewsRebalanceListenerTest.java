@@ -22,8 +22,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Where the view consumer reads from after an assignment, never from the group's committed offsets: a partition this
  * process never read starts where the checkpoint (here: none, a fresh run) says, i.e. at its beginning, even with
  * offsets committed further on; a partition it gets back continues where this process stopped reading, neither
- * re-reading what is in its queue nor skipping anything. (Seeking to a checkpoint's offsets is tested end to end in
- * TrainerResumeIT.)
+ * re-reading what is in its queue nor skipping anything, and a record fetched twice is taken once. (Seeking to a
+ * checkpoint's offsets is tested end to end in TrainerResumeIT.)
  */
 class ViewsRebalanceListenerTest {
 
@@ -52,8 +52,11 @@ class ViewsRebalanceListenerTest {
         assertThat(consumer.position(P1)).isZero();
 
         // this process reads on; a rebalance (say, after a broker restart) hands it partition 0 again
-        positions.taken(P0.topic(), 0, 499);
-        positions.taken(P0.topic(), 0, 120); // out of order: the furthest read counts
+        for (long offset = 0; offset < 500; offset++) {
+            assertThat(positions.take(P0.topic(), 0, offset)).isTrue();
+        }
+        assertThat(positions.take(P0.topic(), 0, 120)).as("fetched again: taken once").isFalse();
+        assertThat(positions.take(P0.topic(), 0, 499)).isFalse();
         consumer.seek(P0, 0);
         listener.onPartitionsAssigned(consumer, List.of(P0));
         assertThat(consumer.position(P0)).isEqualTo(500);
