@@ -11,7 +11,11 @@ import io.sslstream.kafka.KafkaTestResource;
 import io.sslstream.model.BuildInfo;
 import io.sslstream.model.checkpoint.CheckpointArchive;
 import io.restassured.RestAssured;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -107,11 +111,29 @@ class TrainerServiceTest {
                 .doesNotContainKey(CheckpointManifest.Provenance.RESUMED_FROM_STEP);
         assertThat(((Number) status.get("intraOpThreads")).intValue()).isEqualTo(Runtime.getRuntime().availableProcessors());
 
+        // the group's committed offset is a spooled checkpoint's, never how far the consumer has read into its queue
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+            TopicPartition p0 = new TopicPartition(topic, 0);
+            await().atMost(Duration.ofMinutes(1)).untilAsserted(() -> {
+                OffsetAndMetadata committed = admin.listConsumerGroupOffsets("trainer-local").partitionsToOffsetAndMetadata().get()
+                        .get(p0);
+                assertThat(committed).as("committed offset of %s", p0).isNotNull();
+                List<Long> checkpointed = new java.util.ArrayList<>();
+                try (Stream<Path> s = Files.list(spool)) {
+                    for (Path f : s.filter(f -> f.toString().endsWith(".ckpt.zip")).toList()) {
+                        checkpointed.add(CheckpointArchive.readManifest(f).offsets().get(topic + "/0"));
+                    }
+                }
+                assertThat(checkpointed).contains(committed.offset());
+            });
+        }
+
         String metrics = RestAssured.get("/q/metrics").asString();
         assertThat(metrics).contains("ssl_trainer_steps_total", "ssl_trainer_step_time_seconds", "ssl_trainer_data_wait_seconds",
                 "ssl_trainer_rejected_total{reason=\"shape-mismatch\"", "ssl_trainer_checkpoints_pending",
                 "ssl_trainer_learning_rate{method=\"simclr\"", "ssl_trainer_run_step{", "ssl_trainer_run_samples_seen{",
-                "ssl_trainer_samples_seen_total{", "ssl_trainer_loss{");
+                "ssl_trainer_samples_seen_total{", "ssl_trainer_loss{", "ssl_trainer_nonfinite_steps_total{",
+                "ssl_trainer_checkpoints_skipped_total{");
     }
 
     private static Map<String, String> dlqReasons(String bootstrap, int expected) {
