@@ -94,6 +94,21 @@ public class RegistryClientTest {
     }
 
     @Test
+    void allVersionsReadsEveryPageAndAModelWithoutVersionsHasNone() throws Exception {
+        RegistryClient client = new RegistryClient(base, null, Duration.ofSeconds(30));
+        String model = TestData.uniqueModel("all");
+        assertThat(client.allVersions(model)).isEmpty(); // 404 before the first version
+        Path weights = Files.write(dir.resolve("all.bin"), TestData.randomBytes(1_000, 7));
+        String sha = Sha256.of(weights);
+        client.putBlob(weights, sha);
+        for (int step = 1; step <= 101; step++) { // one more than a page
+            client.createVersion(model, new CreateVersionRequest(sha, TestData.manifest(model, step, 0.5), Map.of()));
+        }
+        assertThat(client.allVersions(model)).extracting(ModelVersion::version)
+                .containsExactlyElementsOf(java.util.stream.IntStream.rangeClosed(1, 101).map(i -> 102 - i).boxed().toList());
+    }
+
+    @Test
     void searchAliasesAndBlobExistence() throws Exception {
         RegistryClient client = new RegistryClient(base, null, Duration.ofSeconds(30));
         String model = TestData.uniqueModel("client-search");

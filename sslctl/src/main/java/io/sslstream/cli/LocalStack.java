@@ -5,9 +5,7 @@ import io.sslstream.contracts.Topics;
 import io.sslstream.contracts.data.FashionMnist;
 import io.sslstream.contracts.events.Json;
 import io.sslstream.contracts.registry.ModelVersion;
-import io.sslstream.contracts.registry.Page;
 import io.sslstream.contracts.registry.RegistryClient;
-import io.sslstream.contracts.registry.RegistryException;
 import io.sslstream.kafka.KafkaProcess;
 import io.sslstream.kafka.LocalProcesses;
 import io.sslstream.kafka.TopicAdmin;
@@ -21,7 +19,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -221,23 +218,7 @@ public final class LocalStack implements AutoCloseable {
 
     /** All versions of the model, newest first (empty before the first). */
     public List<ModelVersion> versions() {
-        List<ModelVersion> all = new ArrayList<>();
-        try {
-            int offset = 0;
-            while (true) {
-                Page<ModelVersion> page = registry.listVersions(options.model(), offset, 100);
-                all.addAll(page.items());
-                offset += page.items().size();
-                if (page.items().isEmpty() || offset >= page.total()) {
-                    return all;
-                }
-            }
-        } catch (RegistryException e) {
-            if (e.status() == 404) {
-                return all;
-            }
-            throw e;
-        }
+        return registry.allVersions(options.model());
     }
 
     /** The metric names a service exports on {@code /q/metrics} (sample names, e.g. {@code x_total}, {@code x_seconds_sum}). */

@@ -1,14 +1,12 @@
 package io.sslstream.cli;
 
 import io.sslstream.contracts.registry.ModelVersion;
-import io.sslstream.contracts.registry.Page;
 import io.sslstream.contracts.registry.RegistryClient;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.net.URI;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 
@@ -28,15 +26,7 @@ final class TableCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         RegistryClient client = new RegistryClient(registry, token, Duration.ofSeconds(30));
-        List<ModelVersion> all = new ArrayList<>();
-        for (int offset = 0; ; ) {
-            Page<ModelVersion> page = client.listVersions(model, offset, 100);
-            all.addAll(page.items());
-            offset += page.items().size();
-            if (page.items().isEmpty() || offset >= page.total()) {
-                break;
-            }
-        }
+        List<ModelVersion> all = client.allVersions(model);
         System.out.print(EvaluationTable.render(model, all));
         return 0;
     }

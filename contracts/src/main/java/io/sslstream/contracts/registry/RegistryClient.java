@@ -17,6 +17,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -110,6 +112,29 @@ public final class RegistryClient {
                 .GET().build()).body();
         return readJson(body, new TypeReference<>() {
         });
+    }
+
+    /**
+     * Every version of a model, newest first, read page by page; empty if the model has none yet (the registry answers
+     * 404 for a model before its first version).
+     */
+    public List<ModelVersion> allVersions(String model) {
+        List<ModelVersion> all = new ArrayList<>();
+        try {
+            for (int offset = 0; ; ) {
+                Page<ModelVersion> page = listVersions(model, offset, 100);
+                all.addAll(page.items());
+                offset += page.items().size();
+                if (page.items().isEmpty() || offset >= page.total()) {
+                    return all;
+                }
+            }
+        } catch (RegistryException e) {
+            if (e.status() == 404 && all.isEmpty()) {
+                return all;
+            }
+            throw e;
+        }
     }
 
     /** Versions matching a query (run, method, tag), ordered by creation, step or an evaluation metric. */

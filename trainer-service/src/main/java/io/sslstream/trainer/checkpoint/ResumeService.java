@@ -271,15 +271,8 @@ public class ResumeService {
                 return page.items();
             }
             // a registry that ignores the search parameters answers with all versions: search them here
-            List<ModelVersion> mine = new ArrayList<>();
-            for (int offset = 0; ; offset += 100) {
-                Page<ModelVersion> p = registry.listVersions(model, offset, 100);
-                p.items().stream().filter(v -> v.runId().equals(run)).forEach(mine::add);
-                if (p.items().isEmpty() || offset + p.items().size() >= p.total()) {
-                    mine.sort(Comparator.comparingLong(ModelVersion::step).reversed());
-                    return mine.subList(0, Math.min(REGISTRY_CANDIDATES, mine.size()));
-                }
-            }
+            return registry.allVersions(model).stream().filter(v -> v.runId().equals(run))
+                    .sorted(Comparator.comparingLong(ModelVersion::step).reversed()).limit(REGISTRY_CANDIDATES).toList();
         } catch (RegistryException ex) {
             if (ex.status() == 404) {
                 return List.of(); // no such model yet
