@@ -64,6 +64,7 @@ public final class Learner implements AutoCloseable {
     private final ImageBatch[] buffers;
     private int next;
     private long step;
+    private String skipReason;
 
     public Learner(Settings settings, Device device) {
         this.settings = settings;
@@ -158,7 +159,14 @@ public final class Learner implements AutoCloseable {
                 collector.backward(loss);
             }
             float value = loss.getFloat();
-            if (!Float.isFinite(value) || !optimizer.gradientsFinite()) {
+            if (!Float.isFinite(value)) {
+                skipReason = "the loss is " + value;
+            } else if (!optimizer.gradientsFinite()) {
+                skipReason = "the loss is " + value + " but a gradient is not finite";
+            } else {
+                skipReason = null;
+            }
+            if (skipReason != null) {
                 optimizer.discardGradients();
                 return Float.NaN;
             }
@@ -177,6 +185,11 @@ public final class Learner implements AutoCloseable {
     public String firstNonFinite() {
         String bad = NonFinite.firstIn(method.blocks());
         return bad != null ? bad : optimizer.firstNonFiniteState();
+    }
+
+    /** Why the latest step was skipped ({@code the loss is NaN}, or a finite loss with a non-finite gradient), or null. */
+    public String skipReason() {
+        return skipReason;
     }
 
     /** The learning rate of the next step. */

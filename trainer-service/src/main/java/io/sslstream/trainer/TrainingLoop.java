@@ -175,7 +175,7 @@ public class TrainingLoop {
                 float loss = learner.step(next.input());
                 long t2 = System.nanoTime();
                 if (!Float.isFinite(loss)) {
-                    skipped(batch);
+                    skipped(batch, learner.skipReason());
                     continue;
                 }
                 nonFiniteInRow = 0;
@@ -238,7 +238,7 @@ public class TrainingLoop {
      * offsets as read, so that the run's lineage (offsets against samples seen) stays whole; the step counter does not
      * move. Too many in a row stop the run: its weights or its data cannot go on.
      */
-    private void skipped(List<ViewQueue.Item> batch) {
+    private void skipped(List<ViewQueue.Item> batch, String why) {
         nonFiniteSteps++;
         nonFiniteInRow++;
         metrics.nonFiniteStep();
@@ -248,9 +248,8 @@ public class TrainingLoop {
             trainedOn.add(it);
         }
         ViewQueue.Item first = batch.get(0);
-        Log.warnf("skipped the step after %d: its loss or a gradient is not finite (%d in a row, %d in this process; the "
-                        + "batch's first sample %s, %s-%d offset %d)", step, nonFiniteInRow, nonFiniteSteps, first.views().sampleId(),
-                first.topic(), first.partition(), first.offset());
+        Log.warnf("skipped the step after %d: %s (%d in a row, %d in this process; the batch's first sample %s, %s-%d offset %d)",
+                step, why, nonFiniteInRow, nonFiniteSteps, first.views().sampleId(), first.topic(), first.partition(), first.offset());
         if (nonFiniteInRow >= config.maxNonfiniteSteps()) {
             throw new IllegalStateException(nonFiniteInRow + " steps in a row after step " + step + " had a non-finite loss or "
                     + "gradient; the run stops without another checkpoint (ssl.trainer.max-nonfinite-steps)");

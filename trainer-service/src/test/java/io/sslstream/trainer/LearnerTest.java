@@ -161,6 +161,7 @@ class LearnerTest {
             poisoned[0] = Float.NaN;
             w.set(poisoned);
             assertThat(learner.step(batch(SimClr.NAME, 8, rnd))).isNaN();
+            assertThat(learner.skipReason()).isEqualTo("the loss is NaN");
             assertThat(learner.steps()).isEqualTo(1); // skipped: no update counted, the schedule does not move
             assertThat(learner.optimizer().updates()).isEqualTo(1);
             assertThat(learner.method().encoder().getParameters().valueAt(0).getArray().toFloatArray()).containsExactly(before);
