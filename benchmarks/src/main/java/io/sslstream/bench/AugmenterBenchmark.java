@@ -123,6 +123,11 @@ public class AugmenterBenchmark implements Callable<Integer> {
     @Option(names = "--doc", description = "markdown file to write the section into (default: docs/benchmarks.md)")
     Path doc;
 
+    @Option(names = "--section", defaultValue = "augmenter",
+            description = "name of the section written (bench:NAME), so that groups of cases run separately keep theirs "
+                    + "(default: ${DEFAULT-VALUE})")
+    String section;
+
     @Override
     public Integer call() throws Exception {
         Path root = Repo.root();
@@ -165,7 +170,7 @@ public class AugmenterBenchmark implements Callable<Integer> {
         double loadAfter = Machine.loadAverage();
         Report report = report(inputs, byName, results, peer, peerEnv, loadBefore, loadAfter);
         Path file = doc != null ? doc : Repo.benchmarksDoc();
-        report.writeTo(file, "augmenter");
+        report.writeTo(file, section);
         System.out.println(report.markdown());
         System.out.println("written to " + file + "; logs and profiles in " + dir);
         return 0;
@@ -253,7 +258,11 @@ public class AugmenterBenchmark implements Callable<Integer> {
         if (jfr) {
             command.append(" --jfr");
         }
-        Report report = new Report("Augmenter service: views per second through Kafka, against a PyTorch DataLoader", command.toString());
+        if (!section.equals("augmenter")) {
+            command.append(" --section ").append(section);
+        }
+        Report report = new Report("Augmenter service: views per second through Kafka, against a PyTorch DataLoader ("
+                + String.join(", ", cases.keySet()) + ")", command.toString());
         report.paragraph(String.format(Locale.ROOT, """
                 The augmenter service's runnable jar (`augmenter-service/target/quarkus-app`, its own JVM, -Xmx512m, its \
                 `application.properties`: views out with acks=all, an idempotent lz4 producer, offsets committed only behind \
