@@ -53,6 +53,9 @@ public interface AugmenterConfig {
     /** REST ingestion, {@code POST /api/v1/samples}. */
     Ingest ingest();
 
+    /** The stream: {@code ssl.samples.raw} in, view sets and dead letters out ({@code messaging.SampleStream}). */
+    Stream stream();
+
     /** The recipes' parameters. */
     interface RecipesConfig {
 
@@ -352,5 +355,44 @@ public interface AugmenterConfig {
         /** How long a request waits for the broker to store its samples before it answers 503. */
         @WithDefault("30s")
         Duration sendTimeout();
+    }
+
+    /**
+     * The stream's Kafka clients. Connection settings (bootstrap servers, security) are Kafka's own, under {@code kafka.*}
+     * as for every Kafka client of the service; what keeps data (acks from all in-sync replicas, an idempotent producer,
+     * offsets committed by the stream only behind stored outputs) is not configurable.
+     */
+    interface Stream {
+
+        /** Consumer group of the augmenters: replicas share the partitions of {@code ssl.samples.raw}. */
+        @WithDefault("ssl-augmenter")
+        String groupId();
+
+        /**
+         * Most raw samples in one batch ({@code max.poll.records}): a batch is augmented by all workers together and its
+         * outputs sent in record order. Larger batches cost less per record; at most three batches are in flight.
+         */
+        @WithDefault("256")
+        int maxBatch();
+
+        /**
+         * How often the offsets of finished batches are committed (and at every rebalance and shutdown). A crash
+         * re-augments what was finished since the last commit: the same views again, as they are a pure function of the
+         * record.
+         */
+        @WithDefault("1s")
+        Duration commitInterval();
+
+        /** Compression of the records written (view sets and dead letters): {@code lz4}, {@code zstd} or {@code none}. */
+        @WithDefault("lz4")
+        String compression();
+
+        /** The producer's {@code batch.size} in bytes: larger batches compress better and cost fewer requests. */
+        @WithDefault("262144")
+        int producerBatchBytes();
+
+        /** The producer's {@code linger.ms}: a few milliseconds are nothing next to a training step. */
+        @WithDefault("5")
+        int lingerMs();
     }
 }

@@ -15,10 +15,10 @@ import jakarta.inject.Inject;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
-import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.Test;
 
 import java.lang.management.ManagementFactory;
@@ -59,6 +59,9 @@ class HostileInputStreamTest {
 
     @Inject
     Augmenter augmenter;
+
+    @Inject
+    SampleStream stream;
 
     /** A record to send; {@code reason} is null for a good sample. */
     record Sent(String key, byte[] value, String reason, String stage) {
@@ -109,7 +112,7 @@ class HostileInputStreamTest {
                 assertThat(viewKeys).as("the sample right after %s", plan.get(i).key()).contains(plan.get(i + 1).key());
             }
         }
-        String group = ConfigProvider.getConfig().getValue("mp.messaging.incoming." + Channels.SAMPLES_RAW + ".group.id", String.class);
+        String group = (String) stream.consumerConfig().get(ConsumerConfig.GROUP_ID_CONFIG);
         TopicPartition raw = new TopicPartition(Topics.SAMPLES_RAW, 0);
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, StreamFixture.bootstrap()))) {
             long end = admin.listOffsets(Map.of(raw, OffsetSpec.latest())).partitionResult(raw).get().offset();

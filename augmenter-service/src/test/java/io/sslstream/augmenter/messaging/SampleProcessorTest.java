@@ -1,8 +1,6 @@
 package io.sslstream.augmenter.messaging;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
-import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import io.sslstream.augmenter.Augmenter;
 import io.sslstream.augmenter.AugmenterMetrics;
 import io.sslstream.augmenter.SampleDecoder;
@@ -14,129 +12,111 @@ import io.sslstream.contracts.Topics;
 import io.sslstream.contracts.codec.RawSample;
 import io.sslstream.contracts.codec.ViewSet;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.header.Header;
-import org.eclipse.microprofile.reactive.messaging.Message;
-import org.eclipse.microprofile.reactive.messaging.Metadata;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The processor's per-record logic without a broker: what goes out, and when the input is settled. */
+/** The processor's per-record logic without a broker: what goes out for each kind of input. */
 class SampleProcessorTest {
 
     final SimpleMeterRegistry registry = new SimpleMeterRegistry();
-    final AtomicInteger inputAcks = new AtomicInteger();
-    final List<Metadata> inputNacks = new ArrayList<>();
     SampleProcessor processor = processor(Recipes.simclrV1());
 
-    @AfterEach
-    void stop() {
-        processor.stop();
-    }
-
     @Test
-    void aGoodSampleBecomesAViewSetAndTheInputIsAckedOnlyAfterIt() {
+    void aGoodSampleBecomesAViewSetKeyedByItsSampleId() {
         byte[] raw = TestSamples.fashion(4, new byte[784]).encode();
 
-        List<Message<byte[]>> out = processor.handle(incoming("fashion-mnist/train/4", raw));
+        List<SampleProcessor.Output> out = processor.process(incoming("fashion-mnist/train/4", raw));
 
-        assertThat(out).hasSize(1);
-        OutgoingKafkaRecordMetadata<?> md = outgoing(out.get(0));
-        assertThat(md.getTopic()).isEqualTo("ssl.views.simclr");
-        assertThat(md.getKey()).isEqualTo("fashion-mnist/train/4");
-        assertThat(ViewSet.decode(out.get(0).getPayload()).sampleId()).isEqualTo("fashion-mnist/train/4");
-        assertThat(header(md, Topics.HEADER_DATASET)).isEqualTo("fashion-mnist");
-        assertThat(inputAcks).hasValue(0);
-
-        out.get(0).ack();
-
-        assertThat(inputAcks).hasValue(1);
-        assertThat(registry.get(AugmenterMetrics.VIEWS_OUT).tag("recipe", "simclr").counter().count()).isEqualTo(1.0);
+        assertThat(out).singleElement().satisfies(o -> {
+            assertThat(o.recipe()).isEqualTo("simclr");
+            assertThat(o.record().topic()).isEqualTo("ssl.views.simclr");
+            assertThat(o.record().key()).isEqualTo("fashion-mnist/train/4");
+            assertThat(ViewSet.decode(o.record().value()).sampleId()).isEqualTo("fashion-mnist/train/4");
+            assertThat(header(o.record(), Topics.HEADER_DATASET)).isEqualTo("fashion-mnist");
+        });
         assertThat(registry.get(AugmenterMetrics.SAMPLES_IN).counter().count()).isEqualTo(1.0);
         assertThat(registry.get(AugmenterMetrics.AUGMENT_TIME).timer().count()).isEqualTo(1);
     }
 
     @Test
     void everyViewSetRecordCarriesTheDatasetOfItsRawSample() {
-        processor.stop();
         processor = processor(Recipes.simclrV1(), Recipes.maeV1());
         byte[] raw = RawSample.pixels("shop/shoe-7", "shop", "http:/api/v1/samples", 28, 28, 1, new byte[784]).encode();
 
-        List<Message<byte[]>> out = processor.handle(incoming("shop/shoe-7", raw));
+        List<SampleProcessor.Output> out = processor.process(incoming("shop/shoe-7", raw));
 
-        assertThat(out).extracting(m -> outgoing(m).getTopic()).containsExactly("ssl.views.simclr", "ssl.views.mae");
-        assertThat(out).allSatisfy(m -> assertThat(header(outgoing(m), Topics.HEADER_DATASET)).isEqualTo("shop"));
+        assertThat(out).extracting(o -> o.record().topic()).containsExactly("ssl.views.simclr", "ssl.views.mae");
+        assertThat(out).allSatisfy(o -> assertThat(header(o.record(), Topics.HEADER_DATASET)).isEqualTo("shop"));
     }
 
     @Test
     void aBadSampleBecomesADeadLetterWithTheOriginalKeyValueAndHeaders() {
         byte[] raw = TestSamples.badMagic(TestSamples.fashion(4, new byte[784]).encode());
 
-        List<Message<byte[]>> out = processor.handle(incoming("the-key", raw));
+        List<SampleProcessor.Output> out = processor.process(incoming("the-key", raw));
 
-        assertThat(out).hasSize(1);
-        OutgoingKafkaRecordMetadata<?> md = outgoing(out.get(0));
-        assertThat(md.getTopic()).isEqualTo(Topics.SAMPLES_DLQ);
-        assertThat(md.getKey()).isEqualTo("the-key");
-        assertThat(out.get(0).getPayload()).isSameAs(raw);
-        assertThat(header(md, Topics.HEADER_DLQ_REASON)).isEqualTo("decode.bad-magic");
-        assertThat(header(md, Topics.HEADER_DLQ_STAGE)).isEqualTo("augmenter.decode");
-        assertThat(header(md, Topics.HEADER_DLQ_MESSAGE)).contains("magic");
-        assertThat(header(md, Topics.HEADER_DLQ_SOURCE)).isEqualTo("ssl.samples.raw/3/42");
+        assertThat(out).singleElement().satisfies(o -> {
+            ProducerRecord<String, byte[]> r = o.record();
+            assertThat(o.recipe()).isNull();
+            assertThat(r.topic()).isEqualTo(Topics.SAMPLES_DLQ);
+            assertThat(r.key()).isEqualTo("the-key");
+            assertThat(r.value()).isSameAs(raw);
+            assertThat(header(r, Topics.HEADER_DLQ_REASON)).isEqualTo("decode.bad-magic");
+            assertThat(header(r, Topics.HEADER_DLQ_STAGE)).isEqualTo("augmenter.decode");
+            assertThat(header(r, Topics.HEADER_DLQ_MESSAGE)).contains("magic");
+            assertThat(header(r, Topics.HEADER_DLQ_SOURCE)).isEqualTo("ssl.samples.raw/3/42");
+        });
         assertThat(registry.get(AugmenterMetrics.DLQ).tags("reason", "decode.bad-magic", "stage", "augmenter.decode").counter().count())
                 .isEqualTo(1.0);
-
-        out.get(0).ack();
-        assertThat(inputAcks).hasValue(1);
     }
 
     @Test
     void aRecordKeyedOtherwiseThanItsSampleIdIsADeadLetterAndAnUnkeyedOneIsAugmented() {
         byte[] raw = TestSamples.fashion(4, new byte[784]).encode();
 
-        List<Message<byte[]>> mismatch = processor.handle(incoming("fashion-mnist/train/5", raw));
-        List<Message<byte[]>> unkeyed = processor.handle(incoming(null, raw));
+        List<SampleProcessor.Output> mismatch = processor.process(incoming("fashion-mnist/train/5", raw));
+        List<SampleProcessor.Output> unkeyed = processor.process(incoming(null, raw));
 
-        assertThat(mismatch).singleElement().satisfies(m -> {
-            OutgoingKafkaRecordMetadata<?> md = outgoing(m);
-            assertThat(md.getTopic()).isEqualTo(Topics.SAMPLES_DLQ);
-            assertThat(md.getKey()).isEqualTo("fashion-mnist/train/5");
-            assertThat(header(md, Topics.HEADER_DLQ_REASON)).isEqualTo(Augmenter.KEY_MISMATCH);
-            assertThat(header(md, Topics.HEADER_DLQ_STAGE)).isEqualTo("augmenter.decode");
-            assertThat(header(md, Topics.HEADER_DLQ_MESSAGE)).contains("'fashion-mnist/train/5'", "'fashion-mnist/train/4'");
+        assertThat(mismatch).singleElement().satisfies(o -> {
+            ProducerRecord<String, byte[]> r = o.record();
+            assertThat(r.topic()).isEqualTo(Topics.SAMPLES_DLQ);
+            assertThat(r.key()).isEqualTo("fashion-mnist/train/5");
+            assertThat(header(r, Topics.HEADER_DLQ_REASON)).isEqualTo(Augmenter.KEY_MISMATCH);
+            assertThat(header(r, Topics.HEADER_DLQ_STAGE)).isEqualTo("augmenter.decode");
+            assertThat(header(r, Topics.HEADER_DLQ_MESSAGE)).contains("'fashion-mnist/train/5'", "'fashion-mnist/train/4'");
         });
         // a producer that does not key still feeds the stream: the views are keyed by the sample id
-        assertThat(unkeyed).singleElement().satisfies(m -> {
-            assertThat(outgoing(m).getTopic()).isEqualTo("ssl.views.simclr");
-            assertThat(outgoing(m).getKey()).isEqualTo("fashion-mnist/train/4");
+        assertThat(unkeyed).singleElement().satisfies(o -> {
+            assertThat(o.record().topic()).isEqualTo("ssl.views.simclr");
+            assertThat(o.record().key()).isEqualTo("fashion-mnist/train/4");
         });
     }
 
     @Test
-    void aRefusedOutputNacksTheInputForTheFailureStrategyAndCountsAProducerError() {
-        List<Message<byte[]>> out = processor.handle(incoming(TestSamples.fashionId(4), TestSamples.fashion(4, new byte[784]).encode()));
+    void anInputWhoseOutputTheBrokerRefusedBecomesAPublishFailedDeadLetterAndCountsAProducerError() {
+        byte[] raw = TestSamples.fashion(4, new byte[784]).encode();
+        ConsumerRecord<String, byte[]> in = incoming(TestSamples.fashionId(4), raw);
 
-        out.get(0).nack(new IllegalStateException("record too large"));
+        SampleProcessor.Output letter = processor.publishFailed(in, new RecordTooLargeException("record too large"));
 
-        assertThat(inputAcks).hasValue(0);
-        assertThat(inputNacks).singleElement().satisfies(m -> {
-            OutgoingKafkaRecordMetadata<?> md = m.get(OutgoingKafkaRecordMetadata.class).orElseThrow();
-            assertThat(header(md, Topics.HEADER_DLQ_REASON)).isEqualTo(SampleProcessor.PUBLISH_FAILED);
-            assertThat(header(md, Topics.HEADER_DLQ_STAGE)).isEqualTo("augmenter.publish");
-        });
+        assertThat(letter.record().topic()).isEqualTo(Topics.SAMPLES_DLQ);
+        assertThat(letter.record().key()).isEqualTo(TestSamples.fashionId(4));
+        assertThat(letter.record().value()).isSameAs(raw);
+        assertThat(header(letter.record(), Topics.HEADER_DLQ_REASON)).isEqualTo(SampleProcessor.PUBLISH_FAILED);
+        assertThat(header(letter.record(), Topics.HEADER_DLQ_STAGE)).isEqualTo("augmenter.publish");
+        assertThat(header(letter.record(), Topics.HEADER_DLQ_MESSAGE)).contains("record too large");
         assertThat(registry.get(AugmenterMetrics.PRODUCER_ERRORS).counter().count()).isEqualTo(1.0);
     }
 
     @Test
-    void aFailingRecipeNacksTheInputAndEmitsNothing() {
-        processor.stop();
+    void aFailingRecipeIsADeadLetterOfAnInternalError() {
         processor = processor(new Recipe() {
             @Override
             public String name() {
@@ -159,38 +139,28 @@ class SampleProcessorTest {
             }
         });
 
-        List<Message<byte[]>> out = processor.handle(incoming(TestSamples.fashionId(4), TestSamples.fashion(4, new byte[784]).encode()));
+        List<SampleProcessor.Output> out = processor.process(incoming(TestSamples.fashionId(4), TestSamples.fashion(4, new byte[784]).encode()));
 
-        assertThat(out).isEmpty();
-        assertThat(inputNacks).singleElement().satisfies(m ->
-                assertThat(header(m.get(OutgoingKafkaRecordMetadata.class).orElseThrow(), Topics.HEADER_DLQ_REASON))
-                        .isEqualTo(SampleProcessor.INTERNAL_ERROR));
+        assertThat(out).singleElement().satisfies(o -> {
+            assertThat(o.record().topic()).isEqualTo(Topics.SAMPLES_DLQ);
+            assertThat(header(o.record(), Topics.HEADER_DLQ_REASON)).isEqualTo(SampleProcessor.INTERNAL_ERROR);
+            assertThat(header(o.record(), Topics.HEADER_DLQ_STAGE)).isEqualTo("augmenter.augment");
+            assertThat(header(o.record(), Topics.HEADER_DLQ_MESSAGE)).contains("a bug");
+        });
+        assertThat(registry.get(AugmenterMetrics.DLQ).tags("reason", SampleProcessor.INTERNAL_ERROR).counter().count()).isEqualTo(1.0);
     }
 
     private SampleProcessor processor(Recipe... recipes) {
         Augmenter augmenter = new Augmenter(new SampleDecoder(1 << 20), List.of(recipes), 0);
-        return new SampleProcessor(augmenter, new AugmenterMetrics(registry), 1);
+        return new SampleProcessor(augmenter, new AugmenterMetrics(registry));
     }
 
-    private Message<byte[]> incoming(String key, byte[] value) {
-        ConsumerRecord<String, byte[]> record = new ConsumerRecord<>(Topics.SAMPLES_RAW, 3, 42L, key, value);
-        return Message.of(value, Metadata.of(new IncomingKafkaRecordMetadata<>(record, Channels.SAMPLES_RAW)),
-                m -> {
-                    inputAcks.incrementAndGet();
-                    return CompletableFuture.completedFuture(null);
-                },
-                (t, m) -> {
-                    inputNacks.add(m);
-                    return CompletableFuture.completedFuture(null);
-                });
+    private static ConsumerRecord<String, byte[]> incoming(String key, byte[] value) {
+        return new ConsumerRecord<>(Topics.SAMPLES_RAW, 3, 42L, key, value);
     }
 
-    private static OutgoingKafkaRecordMetadata<?> outgoing(Message<?> m) {
-        return m.getMetadata(OutgoingKafkaRecordMetadata.class).orElseThrow();
-    }
-
-    private static String header(OutgoingKafkaRecordMetadata<?> md, String name) {
-        Header h = md.getHeaders().lastHeader(name);
+    private static String header(ProducerRecord<?, ?> r, String name) {
+        Header h = r.headers().lastHeader(name);
         return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
     }
 }

@@ -20,8 +20,10 @@ import jakarta.inject.Inject;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.TopicPartition;
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.Test;
@@ -60,6 +62,9 @@ class SampleStreamTest {
 
     @Inject
     Augmenter augmenter;
+
+    @Inject
+    SampleStream stream;
 
     int version(String recipe) {
         return augmenter.recipes().stream().filter(r -> r.name().equals(recipe)).findFirst().orElseThrow().version();
@@ -133,7 +138,7 @@ class SampleStreamTest {
         }
 
         // acks chain back to the input: the group's committed offset reaches the end of the raw topic
-        String group = ConfigProvider.getConfig().getValue("mp.messaging.incoming." + Channels.SAMPLES_RAW + ".group.id", String.class);
+        String group = (String) stream.consumerConfig().get(ConsumerConfig.GROUP_ID_CONFIG);
         TopicPartition raw = new TopicPartition(Topics.SAMPLES_RAW, 0);
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, StreamFixture.bootstrap()))) {
             long end = admin.listOffsets(Map.of(raw, OffsetSpec.latest())).partitionResult(raw).get().offset();
@@ -153,23 +158,24 @@ class SampleStreamTest {
     }
 
     @Test
-    void channelsUseTheContractTopics() {
+    void theStreamAndTheIngestionKeepData() {
         var config = ConfigProvider.getConfig();
-        String in = "mp.messaging.incoming." + Channels.SAMPLES_RAW + ".";
-        String out = "mp.messaging.outgoing." + Channels.VIEWS_OUT + ".";
         String ingest = "mp.messaging.outgoing." + Channels.SAMPLES_IN + ".";
-
-        assertThat(config.getValue(in + "topic", String.class)).isEqualTo(Topics.SAMPLES_RAW);
-        assertThat(config.getValue(in + "failure-strategy", String.class)).isEqualTo("dead-letter-queue");
-        assertThat(config.getValue(in + "dead-letter-queue.topic", String.class)).isEqualTo(Topics.SAMPLES_DLQ);
-        assertThat(config.getValue(out + "topic", String.class)).isEqualTo(Topics.views("simclr"));
         assertThat(config.getValue(ingest + "topic", String.class)).isEqualTo(Topics.SAMPLES_RAW);
-        // a producer that keeps data, for the views and for posted samples
-        for (String producer : List.of(out, ingest)) {
-            assertThat(config.getValue(producer + "acks", String.class)).isEqualTo("all");
-            assertThat(config.getValue(producer + "enable.idempotence", Boolean.class)).isTrue();
-            assertThat(config.getValue(producer + "compression.type", String.class)).isIn("lz4", "zstd");
-        }
+        assertThat(config.getValue(ingest + "acks", String.class)).isEqualTo("all");
+        assertThat(config.getValue(ingest + "enable.idempotence", Boolean.class)).isTrue();
+        assertThat(config.getValue(ingest + "compression.type", String.class)).isIn("lz4", "zstd");
+
+        // the stream: a producer that keeps data, and offsets committed by the stream only (behind stored outputs)
+        Map<String, Object> producer = stream.producerConfig();
+        assertThat(producer.get(ProducerConfig.ACKS_CONFIG)).isEqualTo("all");
+        assertThat(producer.get(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG)).isEqualTo(true);
+        assertThat(producer.get(ProducerConfig.COMPRESSION_TYPE_CONFIG)).isIn("lz4", "zstd");
+        assertThat(producer.get(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG)).isEqualTo(config.getValue("kafka.bootstrap.servers", String.class));
+        Map<String, Object> consumer = stream.consumerConfig();
+        assertThat(consumer.get(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG)).isEqualTo(false);
+        assertThat(consumer.get(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG)).isEqualTo("earliest");
+        assertThat(consumer.get(ConsumerConfig.GROUP_ID_CONFIG)).isEqualTo("ssl-augmenter");
         assertThat(augmenter.recipes()).extracting(r -> r.name())
                 .containsExactly(Recipes.SIMCLR, Recipes.BYOL, Recipes.MULTICROP, Recipes.MAE);
     }

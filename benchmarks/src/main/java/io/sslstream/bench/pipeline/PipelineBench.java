@@ -66,8 +66,8 @@ public final class PipelineBench {
     static PipelineRun.Setup lever(PipelineRun.Setup base, String lever) {
         return switch (lever) {
             case "no-prefetch" -> base.with("+no-prefetch", Map.of("ssl.trainer.prefetch", "false"), Map.of());
-            case "zstd" -> base.with("+zstd", Map.of(), Map.of("mp.messaging.outgoing.views-out.compression.type", "zstd"));
-            case "no-compression" -> base.with("+no-compression", Map.of(), Map.of("mp.messaging.outgoing.views-out.compression.type", "none"));
+            case "zstd" -> base.with("+zstd", Map.of(), Map.of("ssl.augmenter.stream.compression", "zstd"));
+            case "no-compression" -> base.with("+no-compression", Map.of(), Map.of("ssl.augmenter.stream.compression", "none"));
             case "poll-256" -> base.with("+poll-256", Map.of("mp.messaging.incoming.views.max.poll.records", "256"), Map.of());
             // Kafka's own fetch settings (any byte, up to 500 ms) instead of the trainer's (64 KB or 100 ms)
             case "fetch-defaults" -> base.with("+fetch-defaults", Map.of("mp.messaging.incoming.views.fetch.min.bytes", "1",
