@@ -26,7 +26,7 @@ import java.util.stream.Collectors;
  * <p>Ports are chosen free, but another process can take one between the check and the broker's bind: the
  * start is retried on fresh ports when the broker dies before it listens.
  */
-public final class KafkaProcess implements AutoCloseable {
+public final class KafkaProcess implements SupervisedProcess, AutoCloseable {
 
     private static final int ATTEMPTS = 3;
 
@@ -81,25 +81,35 @@ public final class KafkaProcess implements AutoCloseable {
         return "localhost:" + port;
     }
 
+    /** {@code kafka}, as a supervisor names it. */
+    @Override
+    public String name() {
+        return "kafka";
+    }
+
     public long pid() {
         return process.pid();
     }
 
+    @Override
     public boolean isAlive() {
         return process.isAlive();
     }
 
     /** True once {@link #stop()} was called: the broker is meant to be down. */
+    @Override
     public boolean isStopped() {
         return stopped;
     }
 
     /** SIGKILL: a crash, for fault tests. */
+    @Override
     public void kill() {
         process.destroyForcibly();
     }
 
     /** The exit code of a broker that has exited, else null. */
+    @Override
     public Integer exitCode() {
         Process p = process;
         return p.isAlive() ? null : p.exitValue();
@@ -111,6 +121,7 @@ public final class KafkaProcess implements AutoCloseable {
      *
      * @throws IllegalStateException if it is still running, or does not listen within 60 s
      */
+    @Override
     public void relaunch() {
         if (stopped) {
             throw new IllegalStateException("the broker was stopped; it is not relaunched");
