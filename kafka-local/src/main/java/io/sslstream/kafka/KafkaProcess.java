@@ -24,7 +24,8 @@ import java.util.stream.Collectors;
  * and {@link #stop()} sends SIGTERM (a clean shutdown) before anything harsher.
  *
  * <p>Ports are chosen free, but another process can take one between the check and the broker's bind: the
- * start is retried on fresh ports when the broker dies before it listens.
+ * start is retried on fresh ports when the broker dies before it listens. Once it listened, the broker keeps its
+ * ports and its data: {@link #relaunch()} after a crash, {@link #restart()} after a clean {@link #stop()}.
  */
 public final class KafkaProcess implements SupervisedProcess, AutoCloseable {
 
@@ -96,7 +97,7 @@ public final class KafkaProcess implements SupervisedProcess, AutoCloseable {
         return process.isAlive();
     }
 
-    /** True once {@link #stop()} was called: the broker is meant to be down. */
+    /** True once {@link #stop()} was called (and {@link #restart()} not since): the broker is meant to be down. */
     @Override
     public boolean isStopped() {
         return stopped;
@@ -119,13 +120,29 @@ public final class KafkaProcess implements SupervisedProcess, AutoCloseable {
      * Starts the broker again after it exited, on the same data and the same ports (clients keep their bootstrap
      * address), as a supervisor restarts a crashed pod. Returns once it listens.
      *
-     * @throws IllegalStateException if it is still running, or does not listen within 60 s
+     * @throws IllegalStateException if it was stopped on purpose, is still running, or does not listen within 60 s
      */
     @Override
     public void relaunch() {
         if (stopped) {
             throw new IllegalStateException("the broker was stopped; it is not relaunched");
         }
+        launchAgain();
+    }
+
+    /**
+     * Starts the broker again after a clean {@link #stop()}, on the same data and the same ports, as an operator brings
+     * a broker back after maintenance: clients configured with {@link #bootstrapServers()} see the same broker go away
+     * and come back. It is running again, no longer {@linkplain #isStopped() stopped}. Returns once it listens.
+     *
+     * @throws IllegalStateException if it is still running, or does not listen within 60 s
+     */
+    public synchronized void restart() {
+        launchAgain();
+        stopped = false;
+    }
+
+    private void launchAgain() {
         if (process.isAlive()) {
             throw new IllegalStateException("the broker is still running (pid " + process.pid() + ")");
         }

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class KafkaProcessTest {
 
@@ -53,6 +54,28 @@ class KafkaProcessTest {
             assertThat(kafka.pid()).isNotEqualTo(pid);
             assertThat(kafka.bootstrapServers()).as("clients keep their address").isEqualTo(bootstrap);
             assertThat(RoundTrip.produceAndConsume(bootstrap, "t.kill", List.of("b"), 2)).containsExactlyInAnyOrder("a", "b");
+        } finally {
+            kafka.stop();
+        }
+    }
+
+    @Test
+    void aCleanlyStoppedBrokerRestartsOnItsPortsWithItsRecords(@TempDir Path dir) throws Exception {
+        KafkaProcess kafka = KafkaProcess.start(dir.resolve("kafka"), dir.resolve("logs/kafka.log"), 1, 256);
+        try {
+            String bootstrap = kafka.bootstrapServers();
+            assertThat(RoundTrip.produceAndConsume(bootstrap, "t.restart", List.of("a"))).containsExactly("a");
+            assertThat(kafka.stop()).as("clean shutdown").isTrue();
+            assertThat(kafka.isStopped()).isTrue();
+            assertThatThrownBy(kafka::relaunch).as("what a supervisor would do: leave it down")
+                    .isInstanceOf(IllegalStateException.class).hasMessageContaining("was stopped");
+
+            kafka.restart();
+            assertThat(kafka.isStopped()).isFalse();
+            assertThat(kafka.bootstrapServers()).as("clients keep their address").isEqualTo(bootstrap);
+            assertThat(RoundTrip.produceAndConsume(bootstrap, "t.restart", List.of("b"), 2)).containsExactlyInAnyOrder("a", "b");
+            assertThatThrownBy(kafka::restart).as("it runs").isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("still running");
         } finally {
             kafka.stop();
         }
