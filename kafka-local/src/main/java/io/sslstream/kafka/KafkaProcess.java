@@ -27,12 +27,10 @@ import java.util.stream.Collectors;
  * start is retried on fresh ports when the broker dies before it listens. Once it listened, the broker keeps its
  * ports and its data: {@link #relaunch()} after a crash, {@link #restart()} after a clean {@link #stop()}.
  */
-public final class KafkaProcess implements SupervisedProcess, AutoCloseable {
+public final class KafkaProcess extends ChildJvm implements AutoCloseable {
 
     private static final int ATTEMPTS = 3;
 
-    private volatile Process process;
-    private volatile boolean stopped;
     private final int port;
     private final Path properties;
     private final Path logFile;
@@ -88,34 +86,6 @@ public final class KafkaProcess implements SupervisedProcess, AutoCloseable {
         return "kafka";
     }
 
-    public long pid() {
-        return process.pid();
-    }
-
-    @Override
-    public boolean isAlive() {
-        return process.isAlive();
-    }
-
-    /** True once {@link #stop()} was called (and {@link #restart()} not since): the broker is meant to be down. */
-    @Override
-    public boolean isStopped() {
-        return stopped;
-    }
-
-    /** SIGKILL: a crash, for fault tests. */
-    @Override
-    public void kill() {
-        process.destroyForcibly();
-    }
-
-    /** The exit code of a broker that has exited, else null. */
-    @Override
-    public Integer exitCode() {
-        Process p = process;
-        return p.isAlive() ? null : p.exitValue();
-    }
-
     /**
      * Starts the broker again after it exited, on the same data and the same ports (clients keep their bootstrap
      * address), as a supervisor restarts a crashed pod. Returns once it listens.
@@ -166,22 +136,7 @@ public final class KafkaProcess implements SupervisedProcess, AutoCloseable {
      * @return true if the broker exited by itself after SIGTERM (a clean shutdown)
      */
     public boolean stop() {
-        stopped = true;
-        Process process = this.process;
-        if (!process.isAlive()) {
-            return true;
-        }
-        process.destroy();
-        try {
-            if (process.waitFor(30, TimeUnit.SECONDS)) {
-                return true;
-            }
-            process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            process.destroyForcibly();
-            Thread.currentThread().interrupt();
-        }
-        return false;
+        return terminate(Duration.ofSeconds(30));
     }
 
     @Override

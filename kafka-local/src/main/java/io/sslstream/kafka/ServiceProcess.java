@@ -26,7 +26,7 @@ import java.util.concurrent.TimeUnit;
  * <p>The local stack ({@code sslctl stack}, the benchmarks) starts its services with {@link #start}; the services'
  * integration tests start theirs with a {@link #builder}, e.g. in this JVM's session and working directory.
  */
-public final class ServiceProcess implements SupervisedProcess, AutoCloseable {
+public final class ServiceProcess extends ChildJvm implements AutoCloseable {
 
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
@@ -34,10 +34,8 @@ public final class ServiceProcess implements SupervisedProcess, AutoCloseable {
     private final int port;
     private final Path log;
     private final ProcessBuilder launch;
-    private volatile Process process;
     /** Where the current process's output starts in {@link #log}, which earlier processes may have written to. */
     private volatile long logStart;
-    private volatile boolean stopped;
 
     private ServiceProcess(String name, int port, Path log, ProcessBuilder launch) throws IOException {
         this.name = name;
@@ -242,29 +240,6 @@ public final class ServiceProcess implements SupervisedProcess, AutoCloseable {
         return log;
     }
 
-    /** The service's process id (the JVM's: {@code setsid} and {@code taskset} exec it in place). */
-    public long pid() {
-        return process.pid();
-    }
-
-    @Override
-    public boolean isAlive() {
-        return process.isAlive();
-    }
-
-    /** The exit code of a process that has exited (128 + signal when a signal ended it), else null. */
-    @Override
-    public Integer exitCode() {
-        Process p = process;
-        return p.isAlive() ? null : p.exitValue();
-    }
-
-    /** True once {@link #stop} was called: the process is meant to be down, a supervisor leaves it so. */
-    @Override
-    public boolean isStopped() {
-        return stopped;
-    }
-
     /**
      * Starts the service again with the same command, port and environment, appending to the same log.
      *
@@ -285,12 +260,6 @@ public final class ServiceProcess implements SupervisedProcess, AutoCloseable {
         }
     }
 
-    /** SIGKILL, no shutdown hooks: a crash as a fault test wants it (a supervisor then restarts the service). */
-    @Override
-    public void kill() {
-        process.destroyForcibly();
-    }
-
     /**
      * SIGKILL, then waits for the process to be gone.
      *
@@ -308,22 +277,7 @@ public final class ServiceProcess implements SupervisedProcess, AutoCloseable {
      * @return true if the process exited by itself within {@code grace} (or was not running)
      */
     public synchronized boolean stop(Duration grace) {
-        stopped = true;
-        Process process = this.process;
-        if (!process.isAlive()) {
-            return true;
-        }
-        process.destroy();
-        try {
-            if (process.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS)) {
-                return true;
-            }
-            process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            process.destroyForcibly();
-            Thread.currentThread().interrupt();
-        }
-        return false;
+        return terminate(grace);
     }
 
     /** {@link #stop(Duration) stop} with 30 s for the graceful shutdown. */
