@@ -271,16 +271,10 @@ class EvalOutageIT {
             process.awaitReady(Duration.ofMinutes(3));
         }
 
+        /** {@code /api/v1/status}, or null while it does not answer. */
         JsonNode status() {
-            try {
-                HttpResponse<String> r = http("/api/v1/status");
-                return r.statusCode() == 200 ? Json.MAPPER.readTree(r.body()) : null;
-            } catch (IOException e) {
-                return null;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return null;
-            }
+            return process.get("/api/v1/status", Duration.ofSeconds(10)).map(body -> Json.read(body, JsonNode.class))
+                    .orElse(null);
         }
 
         /** @return the status that met the condition */

@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -225,6 +226,23 @@ public final class ServiceProcess extends ChildJvm implements AutoCloseable {
 
     public URI url(String path) {
         return URI.create("http://localhost:" + port + path);
+    }
+
+    /**
+     * {@code GET path}: the body of a 200 answer; empty for any other answer, for none (not listening, or not within
+     * {@code timeout}), and when interrupted (the thread's interrupt flag is kept).
+     */
+    public Optional<String> get(String path, Duration timeout) {
+        try {
+            HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(url(path)).timeout(timeout).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            return r.statusCode() == 200 ? Optional.of(r.body()) : Optional.empty();
+        } catch (IOException e) {
+            return Optional.empty();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.empty();
+        }
     }
 
     @Override

@@ -5,6 +5,7 @@ import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.jar.Attributes;
@@ -14,8 +15,8 @@ import java.util.jar.Manifest;
 
 /**
  * A stand-in for a Quarkus service, for {@link ServiceProcessTest}: answers 200 on {@code /q/health/ready} and
- * {@code /q/health/live} at {@code -Dquarkus.http.port}, logs what it was given, and exits with code 3 at once when
- * {@code -Dfake.fail=true}.
+ * {@code /q/health/live} at {@code -Dquarkus.http.port}, a JSON document on {@code /status} (404 below it), logs what it
+ * was given, and exits with code 3 at once when {@code -Dfake.fail=true}.
  */
 public final class FakeService {
 
@@ -32,6 +33,12 @@ public final class FakeService {
         HttpServer server = HttpServer.create(new InetSocketAddress("localhost", Integer.getInteger("quarkus.http.port")), 0);
         server.createContext("/q/health/", exchange -> {
             exchange.sendResponseHeaders(200, -1);
+            exchange.close();
+        });
+        server.createContext("/status", exchange -> {
+            byte[] body = "{\"state\":\"running\"}".getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(exchange.getRequestURI().getPath().equals("/status") ? 200 : 404, body.length);
+            exchange.getResponseBody().write(body);
             exchange.close();
         });
         server.start();

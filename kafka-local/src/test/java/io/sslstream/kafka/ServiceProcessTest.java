@@ -33,11 +33,14 @@ class ServiceProcessTest {
             assertThat(s.logText()).contains("greeting hello, env from-env, in " + work.toRealPath());
             assertThat(s.live()).isTrue();
             assertThat(s.isStopped()).isFalse();
+            assertThat(s.get("/status", Duration.ofSeconds(5))).contains("{\"state\":\"running\"}");
+            assertThat(s.get("/status/none", Duration.ofSeconds(5))).as("a 404").isEmpty();
 
             long pid = s.pid();
             assertThat(s.kill(Duration.ofSeconds(30))).as("gone after SIGKILL").isTrue();
             assertThat(s.exitCode()).isEqualTo(137);
             assertThat(s.live()).isFalse();
+            assertThat(s.get("/status", Duration.ofSeconds(5))).as("no answer").isEmpty();
 
             s.relaunch();
             s.awaitReady(START);

@@ -29,9 +29,6 @@ import org.junit.jupiter.api.TestMethodOrder;
 
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -71,7 +68,6 @@ class TrainerResumeIT {
     static final int RECORDS = 2000;
     static final Path HOME = Path.of("..").toAbsolutePath().normalize();
     static final Path WORK = Path.of("target/resume-it-" + System.currentTimeMillis()).toAbsolutePath();
-    static final HttpClient HTTP = HttpClient.newHttpClient();
     static final String REGISTRY_APP = "registry.app";
     static final Path REGISTRY_JAR = Path.of(System.getProperty(REGISTRY_APP,
             HOME.resolve("registry-service/target/quarkus-app/quarkus-run.jar").toString()));
@@ -283,17 +279,10 @@ class TrainerResumeIT {
             return new Trainer(name, process);
         }
 
+        /** {@code /api/v1/status}, or null while it does not answer. */
         JsonNode status() {
-            try {
-                HttpResponse<byte[]> r = HTTP.send(HttpRequest.newBuilder(process.url("/api/v1/status"))
-                        .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofByteArray());
-                return r.statusCode() == 200 ? Json.MAPPER.readTree(r.body()) : null;
-            } catch (IOException e) {
-                return null;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return null;
-            }
+            return process.get("/api/v1/status", Duration.ofSeconds(5)).map(body -> Json.read(body, JsonNode.class))
+                    .orElse(null);
         }
 
         void awaitStatus(Predicate<JsonNode> condition, Duration timeout) {
