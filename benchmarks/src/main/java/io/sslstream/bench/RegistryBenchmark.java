@@ -3,7 +3,6 @@ package io.sslstream.bench;
 import io.sslstream.bench.registry.MetadataLoad;
 import io.sslstream.bench.registry.PeerServer;
 import io.sslstream.bench.registry.Transfers;
-import io.sslstream.cli.ServiceProcess;
 import io.sslstream.contracts.checkpoint.CheckpointManifest;
 import io.sslstream.contracts.events.EvaluationCompleted;
 import io.sslstream.contracts.events.ProtocolResult;
@@ -12,6 +11,7 @@ import io.sslstream.contracts.registry.ModelVersion;
 import io.sslstream.contracts.registry.RegistryClient;
 import io.sslstream.contracts.registry.Sha256;
 import io.sslstream.kafka.KafkaProcess;
+import io.sslstream.kafka.ServiceProcess;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 

@@ -10,6 +10,7 @@ import io.sslstream.contracts.registry.RegistryClient;
 import io.sslstream.contracts.registry.Sha256;
 import io.sslstream.kafka.InProcessKafka;
 import io.sslstream.kafka.LocalProcesses;
+import io.sslstream.kafka.ServiceProcess;
 import io.sslstream.kafka.TopicAdmin;
 import io.sslstream.model.encoder.Encoders;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -25,7 +26,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -40,7 +40,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -76,7 +75,7 @@ class EvalOutageIT {
     void stopEvaluators() throws InterruptedException {
         for (Eval e : started) {
             if (e.process().isAlive()) {
-                e.process().destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+                e.process().kill(Duration.ofSeconds(10));
             }
         }
     }
@@ -167,7 +166,7 @@ class EvalOutageIT {
         }
     }
 
-    Eval start(String name, String bootstrap, String registryUrl) throws IOException {
+    Eval start(String name, String bootstrap, String registryUrl) {
         Eval e = Eval.start(name, bootstrap, registryUrl);
         started.add(e);
         return e;
@@ -233,75 +232,56 @@ class EvalOutageIT {
         return new KafkaConsumer<>(config, new StringDeserializer(), new StringDeserializer());
     }
 
-    static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
-
     /** An evaluator process: this module's Quarkus jar, a small dataset and one protocol, so that it evaluates in seconds. */
-    record Eval(String name, Process process, int port, Path logFile) {
+    record Eval(String name, ServiceProcess process) {
 
-        static Eval start(String name, String bootstrap, String registryUrl) throws IOException {
+        static Eval start(String name, String bootstrap, String registryUrl) {
             Path jar = Path.of("target/quarkus-app/quarkus-run.jar").toAbsolutePath();
             assertThat(jar).as("the evaluator's jar (package phase)").isRegularFile();
-            int port = freePort();
-            Path log = WORK.resolve("eval-" + name + ".log");
-            List<String> cmd = List.of(LocalProcesses.java(), "-Xmx768m", "-Dai.djl.offline=true",
-                    "-Dai.djl.pytorch.num_threads=1",
-                    "-Dquarkus.http.port=" + port,
-                    "-Dkafka.bootstrap.servers=" + bootstrap,
-                    "-Dssl.eval.registry-url=" + registryUrl,
-                    "-Dssl.eval.registry-timeout=PT10S",
-                    "-Dssl.eval.dataset.dir=" + TestCheckpoints.SUBSET.toAbsolutePath().normalize(),
-                    "-Dssl.eval.dataset.max-train=1000",
-                    "-Dssl.eval.dataset.max-test=500",
-                    "-Dssl.eval.protocols=knn@20",
-                    "-Dssl.eval.champion.protocol=knn@20",
-                    "-Dssl.eval.raw-pixel-baseline=false",
-                    "-Dssl.eval.random-init-baseline=false",
-                    "-Dssl.eval.work-dir=" + WORK.resolve("work-" + name),
-                    "-Dssl.eval.dependency-retry.initial-backoff=PT0.2S",
-                    "-Dssl.eval.dependency-retry.max-backoff=PT1S",
+            ServiceProcess process = ServiceProcess.builder("evaluator " + name, jar, ServiceProcess.freePort(),
+                            WORK.resolve("eval-" + name + ".log"))
+                    .jvmOptions("-Xmx768m", "-Dai.djl.offline=true", "-Dai.djl.pytorch.num_threads=1")
+                    .property("kafka.bootstrap.servers", bootstrap)
+                    .property("ssl.eval.registry-url", registryUrl)
+                    .property("ssl.eval.registry-timeout", "PT10S")
+                    .property("ssl.eval.dataset.dir", TestCheckpoints.SUBSET.toAbsolutePath().normalize().toString())
+                    .property("ssl.eval.dataset.max-train", "1000")
+                    .property("ssl.eval.dataset.max-test", "500")
+                    .property("ssl.eval.protocols", "knn@20")
+                    .property("ssl.eval.champion.protocol", "knn@20")
+                    .property("ssl.eval.raw-pixel-baseline", "false")
+                    .property("ssl.eval.random-init-baseline", "false")
+                    .property("ssl.eval.work-dir", WORK.resolve("work-" + name).toString())
+                    .property("ssl.eval.dependency-retry.initial-backoff", "PT0.2S")
+                    .property("ssl.eval.dependency-retry.max-backoff", "PT1S")
                     // as in the service test: every wait below outlasts it, and the group must not rebalance
-                    "-Dmp.messaging.incoming.checkpoints.max.poll.interval.ms=5000",
-                    "-jar", jar.toString());
-            ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
-            pb.environment().putAll(LocalProcesses.LIBTORCH_ENV);
-            pb.environment().put("OMP_WAIT_POLICY", "PASSIVE");
-            return new Eval(name, pb.start(), port, log);
+                    .property("mp.messaging.incoming.checkpoints.max.poll.interval.ms", "5000")
+                    .env(LocalProcesses.LIBTORCH_ENV)
+                    .env(Map.of("OMP_WAIT_POLICY", "PASSIVE"))
+                    .start();
+            return new Eval(name, process);
         }
 
         HttpResponse<String> http(String path) throws IOException, InterruptedException {
-            return HTTP.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path)).timeout(Duration.ofSeconds(10)).build(),
+            return HTTP.send(HttpRequest.newBuilder(process.url(path)).timeout(Duration.ofSeconds(10)).build(),
                     HttpResponse.BodyHandlers.ofString());
         }
 
-        void awaitReady() {
-            await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(300)).ignoreExceptionsInstanceOf(IOException.class)
-                    .until(() -> {
-                        assertThat(process.isAlive()).as("evaluator %s died; see %s", name, logFile).isTrue();
-                        return http("/q/health/ready").statusCode() == 200;
-                    });
+        void awaitReady() throws InterruptedException {
+            process.awaitReady(Duration.ofMinutes(3));
         }
 
+        /** {@code /api/v1/status}, or null while it does not answer. */
         JsonNode status() {
-            try {
-                HttpResponse<String> r = http("/api/v1/status");
-                return r.statusCode() == 200 ? Json.MAPPER.readTree(r.body()) : null;
-            } catch (IOException e) {
-                return null;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return null;
-            }
+            return process.get("/api/v1/status", Duration.ofSeconds(10)).map(body -> Json.read(body, JsonNode.class))
+                    .orElse(null);
         }
 
         /** @return the status that met the condition */
         JsonNode awaitStatus(Predicate<JsonNode> condition, Duration timeout) {
             JsonNode[] met = new JsonNode[1];
             await().atMost(timeout).pollInterval(Duration.ofMillis(200)).until(() -> {
-                assertThat(process.isAlive()).as("evaluator %s died; see %s", name, logFile).isTrue();
+                assertThat(process.isAlive()).as("evaluator %s died; see %s", name, process.log()).isTrue();
                 JsonNode s = status();
                 met[0] = s;
                 return Optional.ofNullable(s).map(condition::test).orElse(false);
@@ -324,17 +304,12 @@ class EvalOutageIT {
          *
          * @return true if it exited by itself
          */
-        boolean stop() throws InterruptedException {
-            process.destroy();
-            if (process.waitFor(60, TimeUnit.SECONDS)) {
-                return true;
-            }
-            process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-            return false;
+        boolean stop() {
+            return process.stop(Duration.ofSeconds(60));
         }
 
         String log() throws IOException {
-            return Files.readString(logFile);
+            return Files.readString(process.log());
         }
     }
 }

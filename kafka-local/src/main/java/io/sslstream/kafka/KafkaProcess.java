@@ -24,14 +24,13 @@ import java.util.stream.Collectors;
  * and {@link #stop()} sends SIGTERM (a clean shutdown) before anything harsher.
  *
  * <p>Ports are chosen free, but another process can take one between the check and the broker's bind: the
- * start is retried on fresh ports when the broker dies before it listens.
+ * start is retried on fresh ports when the broker dies before it listens. Once it listened, the broker keeps its
+ * ports and its data: {@link #relaunch()} after a crash, {@link #restart()} after a clean {@link #stop()}.
  */
-public final class KafkaProcess implements AutoCloseable {
+public final class KafkaProcess extends ChildJvm implements AutoCloseable {
 
     private static final int ATTEMPTS = 3;
 
-    private volatile Process process;
-    private volatile boolean stopped;
     private final int port;
     private final Path properties;
     private final Path logFile;
@@ -81,40 +80,39 @@ public final class KafkaProcess implements AutoCloseable {
         return "localhost:" + port;
     }
 
-    public long pid() {
-        return process.pid();
-    }
-
-    public boolean isAlive() {
-        return process.isAlive();
-    }
-
-    /** True once {@link #stop()} was called: the broker is meant to be down. */
-    public boolean isStopped() {
-        return stopped;
-    }
-
-    /** SIGKILL: a crash, for fault tests. */
-    public void kill() {
-        process.destroyForcibly();
-    }
-
-    /** The exit code of a broker that has exited, else null. */
-    public Integer exitCode() {
-        Process p = process;
-        return p.isAlive() ? null : p.exitValue();
+    /** {@code kafka}, as a supervisor names it. */
+    @Override
+    public String name() {
+        return "kafka";
     }
 
     /**
      * Starts the broker again after it exited, on the same data and the same ports (clients keep their bootstrap
      * address), as a supervisor restarts a crashed pod. Returns once it listens.
      *
-     * @throws IllegalStateException if it is still running, or does not listen within 60 s
+     * @throws IllegalStateException if it was stopped on purpose, is still running, or does not listen within 60 s
      */
+    @Override
     public void relaunch() {
         if (stopped) {
             throw new IllegalStateException("the broker was stopped; it is not relaunched");
         }
+        launchAgain();
+    }
+
+    /**
+     * Starts the broker again after a clean {@link #stop()}, on the same data and the same ports, as an operator brings
+     * a broker back after maintenance: clients configured with {@link #bootstrapServers()} see the same broker go away
+     * and come back. It is running again, no longer {@linkplain #isStopped() stopped}. Returns once it listens.
+     *
+     * @throws IllegalStateException if it is still running, or does not listen within 60 s
+     */
+    public synchronized void restart() {
+        launchAgain();
+        stopped = false;
+    }
+
+    private void launchAgain() {
         if (process.isAlive()) {
             throw new IllegalStateException("the broker is still running (pid " + process.pid() + ")");
         }
@@ -138,22 +136,7 @@ public final class KafkaProcess implements AutoCloseable {
      * @return true if the broker exited by itself after SIGTERM (a clean shutdown)
      */
     public boolean stop() {
-        stopped = true;
-        Process process = this.process;
-        if (!process.isAlive()) {
-            return true;
-        }
-        process.destroy();
-        try {
-            if (process.waitFor(30, TimeUnit.SECONDS)) {
-                return true;
-            }
-            process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            process.destroyForcibly();
-            Thread.currentThread().interrupt();
-        }
-        return false;
+        return terminate(Duration.ofSeconds(30));
     }
 
     @Override

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class KafkaProcessTest {
 
@@ -38,21 +39,33 @@ class KafkaProcessTest {
     }
 
     @Test
-    void aKilledBrokerRelaunchesOnItsPortsWithItsRecords(@TempDir Path dir) throws Exception {
+    void aBrokerComesBackOnItsPortsWithItsRecordsAfterACrashAndAfterACleanStop(@TempDir Path dir) throws Exception {
         KafkaProcess kafka = KafkaProcess.start(dir.resolve("kafka"), dir.resolve("logs/kafka.log"), 1, 256);
         try {
             String bootstrap = kafka.bootstrapServers();
-            assertThat(RoundTrip.produceAndConsume(bootstrap, "t.kill", List.of("a"))).containsExactly("a");
+            assertThat(RoundTrip.produceAndConsume(bootstrap, "t.back", List.of("a"))).containsExactly("a");
+
+            // a crash: relaunch() (what a supervisor does)
             long pid = kafka.pid();
             ProcessHandle.of(pid).orElseThrow().destroyForcibly(); // SIGKILL: no clean shutdown
             ProcessHandle.of(pid).orElseThrow().onExit().get();
             assertThat(kafka.isAlive()).isFalse();
             assertThat(kafka.exitCode()).isEqualTo(137);
-
             kafka.relaunch();
             assertThat(kafka.pid()).isNotEqualTo(pid);
             assertThat(kafka.bootstrapServers()).as("clients keep their address").isEqualTo(bootstrap);
-            assertThat(RoundTrip.produceAndConsume(bootstrap, "t.kill", List.of("b"), 2)).containsExactlyInAnyOrder("a", "b");
+            assertThat(RoundTrip.produceAndConsume(bootstrap, "t.back", List.of("b"), 2)).containsExactlyInAnyOrder("a", "b");
+
+            // a clean stop: a supervisor leaves it down, restart() brings it back
+            assertThat(kafka.stop()).as("clean shutdown").isTrue();
+            assertThat(kafka.isStopped()).isTrue();
+            assertThatThrownBy(kafka::relaunch).isInstanceOf(IllegalStateException.class).hasMessageContaining("was stopped");
+            kafka.restart();
+            assertThat(kafka.isStopped()).isFalse();
+            assertThat(kafka.bootstrapServers()).isEqualTo(bootstrap);
+            assertThat(RoundTrip.produceAndConsume(bootstrap, "t.back", List.of("c"), 3)).containsExactlyInAnyOrder("a", "b", "c");
+            assertThatThrownBy(kafka::restart).as("it runs").isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("still running");
         } finally {
             kafka.stop();
         }

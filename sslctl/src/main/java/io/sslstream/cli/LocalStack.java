@@ -8,6 +8,7 @@ import io.sslstream.contracts.registry.ModelVersion;
 import io.sslstream.contracts.registry.RegistryClient;
 import io.sslstream.kafka.KafkaProcess;
 import io.sslstream.kafka.LocalProcesses;
+import io.sslstream.kafka.ServiceProcess;
 import io.sslstream.kafka.TopicAdmin;
 
 import java.io.IOException;
@@ -119,42 +120,9 @@ public final class LocalStack implements AutoCloseable {
             s.awaitReady(Duration.ofMinutes(3));
             out.printf("%-10s ready on http://localhost:%d  log %s%n", s.name(), s.port(), s.log());
         }
-        supervisor.watch(new BrokerChild(kafka));
+        supervisor.watch(kafka);
         services.values().forEach(supervisor::watch);
         supervisor.start();
-    }
-
-    /** The broker as the supervisor sees it. */
-    private record BrokerChild(KafkaProcess kafka) implements Supervisor.Child {
-        @Override
-        public String name() {
-            return "kafka";
-        }
-
-        @Override
-        public boolean isAlive() {
-            return kafka.isAlive();
-        }
-
-        @Override
-        public Integer exitCode() {
-            return kafka.exitCode();
-        }
-
-        @Override
-        public boolean isStopped() {
-            return kafka.isStopped();
-        }
-
-        @Override
-        public void relaunch() {
-            kafka.relaunch();
-        }
-
-        @Override
-        public void kill() {
-            kafka.kill();
-        }
     }
 
     private void start(String name, int port, List<String> jvm, Map<String, String> props, Map<String, String> env) {

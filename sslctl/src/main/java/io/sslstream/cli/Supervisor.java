@@ -1,5 +1,7 @@
 package io.sslstream.cli;
 
+import io.sslstream.kafka.SupervisedProcess;
+
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -14,35 +16,12 @@ import java.util.function.LongSupplier;
  * exited is started again with the same command after a back-off that doubles with each crash in a row
  * ({@link Policy#initialBackoff()} up to {@link Policy#maxBackoff()}) and resets once it has run for
  * {@link Policy#resetAfter()}; a process whose liveness check fails {@link Policy#livenessFailures()} times in a row is
- * killed, and then restarted the same way. A process stopped on purpose ({@link Child#isStopped()}) is left down.
+ * killed, and then restarted the same way. A process stopped on purpose ({@link SupervisedProcess#isStopped()}) is left
+ * down.
  *
  * <p>Each event is printed as one line; {@link #summary()} is a short status for a progress line.
  */
 public final class Supervisor implements AutoCloseable {
-
-    /** What the supervisor needs of a process. */
-    public interface Child {
-        String name();
-
-        boolean isAlive();
-
-        /** Exit code of a process that has exited, else null. */
-        Integer exitCode();
-
-        /** Stopped on purpose: not to be restarted. */
-        boolean isStopped();
-
-        /** Starts the process again with the same command; may block until it listens. */
-        void relaunch();
-
-        /** SIGKILL. */
-        void kill();
-
-        /** True if its liveness check passes, false if it fails, null if it has none or cannot tell yet. */
-        default Boolean live() {
-            return null;
-        }
-    }
 
     /**
      * @param initialBackoff   wait before the first restart after a crash
@@ -67,7 +46,7 @@ public final class Supervisor implements AutoCloseable {
 
     /** One child's supervision state; times in {@link #clock} nanoseconds. */
     private static final class Watch {
-        final Child child;
+        final SupervisedProcess child;
         int restarts;
         int crashesInARow;
         long startedAt;
@@ -77,7 +56,7 @@ public final class Supervisor implements AutoCloseable {
         boolean everLive;
         String lastExit = "";
 
-        Watch(Child child, long now) {
+        Watch(SupervisedProcess child, long now) {
             this.child = child;
             this.startedAt = now;
         }
@@ -101,7 +80,7 @@ public final class Supervisor implements AutoCloseable {
     }
 
     /** Supervises {@code child} from now on (it is running). */
-    public synchronized void watch(Child child) {
+    public synchronized void watch(SupervisedProcess child) {
         watches.put(child.name(), new Watch(child, clock.getAsLong()));
     }
 
@@ -139,7 +118,7 @@ public final class Supervisor implements AutoCloseable {
     }
 
     private void check(Watch w) {
-        Child c = w.child;
+        SupervisedProcess c = w.child;
         if (c.isStopped()) {
             return;
         }

@@ -1,5 +1,6 @@
 package io.sslstream.cli;
 
+import io.sslstream.kafka.SupervisedProcess;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -25,7 +26,7 @@ class SupervisorTest {
             Duration.ofSeconds(60), Duration.ofSeconds(5), 3);
 
     /** A real process that can be killed and relaunched; liveness answers come from a queue. */
-    static final class SleepChild implements Supervisor.Child {
+    static final class SleepChild implements SupervisedProcess {
         final List<Process> started = new ArrayList<>();
         final Deque<Boolean> liveness = new ArrayDeque<>();
         boolean stopped;

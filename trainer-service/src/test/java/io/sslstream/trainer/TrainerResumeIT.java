@@ -10,6 +10,7 @@ import io.sslstream.contracts.registry.RegistryClient;
 import io.sslstream.contracts.registry.RegistryException;
 import io.sslstream.kafka.InProcessKafka;
 import io.sslstream.kafka.LocalProcesses;
+import io.sslstream.kafka.ServiceProcess;
 import io.sslstream.kafka.TopicAdmin;
 import io.sslstream.model.BuildInfo;
 import io.sslstream.model.checkpoint.CheckpointArchive;
@@ -27,11 +28,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -41,7 +38,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.SplittableRandom;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -72,13 +68,12 @@ class TrainerResumeIT {
     static final int RECORDS = 2000;
     static final Path HOME = Path.of("..").toAbsolutePath().normalize();
     static final Path WORK = Path.of("target/resume-it-" + System.currentTimeMillis()).toAbsolutePath();
-    static final HttpClient HTTP = HttpClient.newHttpClient();
     static final String REGISTRY_APP = "registry.app";
     static final Path REGISTRY_JAR = Path.of(System.getProperty(REGISTRY_APP,
             HOME.resolve("registry-service/target/quarkus-app/quarkus-run.jar").toString()));
 
     static InProcessKafka kafka;
-    static Process registryProcess;
+    static ServiceProcess registryProcess;
     static RegistryClient registry;
     static int registryPort;
 
@@ -90,7 +85,7 @@ class TrainerResumeIT {
         kafka = InProcessKafka.start();
         TopicAdmin.ensureTopics(kafka.bootstrapServers(), Map.of(Topics.views("simclr"), 1, Topics.SAMPLES_DLQ, 1,
                 Topics.CHECKPOINTS, 1));
-        registryPort = freePort();
+        registryPort = ServiceProcess.freePort();
         registry = new RegistryClient(URI.create("http://localhost:" + registryPort), null, Duration.ofMinutes(2));
         FashionMnist.Split data = FashionMnist.read(Path.of("../testdata/fashion-mnist-subset"), "train", RECORDS);
         SplittableRandom rnd = new SplittableRandom(3);
@@ -108,7 +103,7 @@ class TrainerResumeIT {
     @AfterAll
     static void stop() {
         if (registryProcess != null) {
-            registryProcess.destroy();
+            registryProcess.stop(Duration.ofSeconds(30));
         }
         if (kafka != null) {
             kafka.close();
@@ -241,89 +236,58 @@ class TrainerResumeIT {
         }
     }
 
-    static Process startRegistry() throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(LocalProcesses.java(), "-Xmx512m", "-Dquarkus.http.port=" + registryPort,
-                "-Dkafka.bootstrap.servers=" + kafka.bootstrapServers(),
-                "-Dssl.registry.data-dir=" + WORK.resolve("registry"), "-jar", REGISTRY_JAR.toString())
-                .redirectErrorStream(true).redirectOutput(WORK.resolve("registry.log").toFile()).start();
-        awaitReady(p, registryPort, WORK.resolve("registry.log"));
+    static ServiceProcess startRegistry() throws InterruptedException {
+        ServiceProcess p = ServiceProcess.builder("registry", REGISTRY_JAR, registryPort, WORK.resolve("registry.log"))
+                .jvmOptions("-Xmx512m")
+                .property("kafka.bootstrap.servers", kafka.bootstrapServers())
+                .property("ssl.registry.data-dir", WORK.resolve("registry").toString())
+                .start();
+        p.awaitReady(Duration.ofMinutes(3));
         return p;
     }
 
-    static void awaitReady(Process p, int port, Path log) throws InterruptedException {
-        HttpRequest ready = HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/q/health/ready")).timeout(Duration.ofSeconds(2)).build();
-        long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
-        while (System.nanoTime() < deadline) {
-            assertThat(p.isAlive()).as("process serving port %d died; see %s", port, log).isTrue();
-            try {
-                if (HTTP.send(ready, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
-                    return;
-                }
-            } catch (IOException notYet) {
-                // not listening yet
-            }
-            Thread.sleep(250);
-        }
-        throw new AssertionError("port " + port + " not ready; see " + log);
-    }
-
-    static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
-
     /** A trainer process: this module's Quarkus jar. */
-    record Trainer(String name, Process process, int port, Path logFile) {
+    record Trainer(String name, ServiceProcess process) {
 
-        static Trainer start(String name, long maxSteps, Path spool) throws IOException {
+        static Trainer start(String name, long maxSteps, Path spool) {
             return start(name, RUN, maxSteps, spool, 10);
         }
 
         /** A trainer of {@code run}, checkpointing every {@code every} steps; {@code extra} are more {@code -D} options. */
-        static Trainer start(String name, String run, long maxSteps, Path spool, int every, String... extra) throws IOException {
+        static Trainer start(String name, String run, long maxSteps, Path spool, int every, String... extra) {
             Path jar = Path.of("target/quarkus-app/quarkus-run.jar").toAbsolutePath();
             assertThat(jar).as("the trainer's jar (package phase)").isRegularFile();
-            int port = freePort();
-            Path log = WORK.resolve("trainer-" + name + ".log");
-            List<String> cmd = new ArrayList<>(List.of(LocalProcesses.java(), "-Xmx768m", "-Dai.djl.offline=true",
-                    "-Dquarkus.http.port=" + port,
-                    "-Dkafka.bootstrap.servers=" + kafka.bootstrapServers(),
-                    "-Dssl.trainer.model-name=" + MODEL,
-                    "-Dssl.trainer.run-id=" + run,
-                    "-Dssl.trainer.batch-size=" + BATCH,
-                    "-Dssl.trainer.max-steps=" + maxSteps,
+            ServiceProcess process = ServiceProcess.builder("trainer " + name, jar, ServiceProcess.freePort(),
+                            WORK.resolve("trainer-" + name + ".log"))
+                    .jvmOptions("-Xmx768m", "-Dai.djl.offline=true")
+                    .property("kafka.bootstrap.servers", kafka.bootstrapServers())
+                    .property("ssl.trainer.model-name", MODEL)
+                    .property("ssl.trainer.run-id", run)
+                    .property("ssl.trainer.batch-size", Integer.toString(BATCH))
+                    .property("ssl.trainer.max-steps", Long.toString(maxSteps))
                     // a run planned for 60 steps: both processes follow the same cosine, the first stops at 40
-                    "-Dssl.trainer.optim.schedule.total-steps=60",
-                    "-Dssl.trainer.threads=2",
-                    "-Dssl.trainer.log-every-steps=10",
-                    "-Dssl.trainer.checkpoint.every-steps=" + every,
-                    "-Dssl.trainer.checkpoint.spool-dir=" + spool,
-                    "-Dssl.trainer.checkpoint.registry-url=http://localhost:" + registryPort,
-                    "-Dssl.trainer.resume.max-backoff=2s"));
-            cmd.addAll(List.of(extra));
-            cmd.addAll(List.of("-jar", jar.toString()));
-            ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
-            pb.environment().putAll(LocalProcesses.LIBTORCH_ENV);
-            return new Trainer(name, pb.start(), port, log);
+                    .property("ssl.trainer.optim.schedule.total-steps", "60")
+                    .property("ssl.trainer.threads", "2")
+                    .property("ssl.trainer.log-every-steps", "10")
+                    .property("ssl.trainer.checkpoint.every-steps", Integer.toString(every))
+                    .property("ssl.trainer.checkpoint.spool-dir", spool.toString())
+                    .property("ssl.trainer.checkpoint.registry-url", "http://localhost:" + registryPort)
+                    .property("ssl.trainer.resume.max-backoff", "2s")
+                    .jvmOptions(extra)
+                    .env(LocalProcesses.LIBTORCH_ENV)
+                    .start();
+            return new Trainer(name, process);
         }
 
+        /** {@code /api/v1/status}, or null while it does not answer. */
         JsonNode status() {
-            try {
-                HttpResponse<byte[]> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/v1/status"))
-                        .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofByteArray());
-                return r.statusCode() == 200 ? Json.MAPPER.readTree(r.body()) : null;
-            } catch (IOException e) {
-                return null;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return null;
-            }
+            return process.get("/api/v1/status", Duration.ofSeconds(5)).map(body -> Json.read(body, JsonNode.class))
+                    .orElse(null);
         }
 
         void awaitStatus(Predicate<JsonNode> condition, Duration timeout) {
             await().atMost(timeout).pollInterval(Duration.ofMillis(300)).until(() -> {
-                assertThat(process.isAlive()).as("trainer %s died; see %s", name, logFile).isTrue();
+                assertThat(process.isAlive()).as("trainer %s died; see %s", name, process.log()).isTrue();
                 JsonNode s = status();
                 assertThat(s == null || !"failed".equals(s.path("state").asText())).as("trainer %s failed: %s", name, s).isTrue();
                 return Optional.ofNullable(s).map(condition::test).orElse(false);
@@ -332,19 +296,15 @@ class TrainerResumeIT {
 
         /** SIGKILL, as the kernel's OOM killer or a node failure would: no shutdown hook, no final checkpoint. */
         void kill() throws InterruptedException {
-            process.destroyForcibly();
-            assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            assertThat(process.kill(Duration.ofSeconds(30))).isTrue();
         }
 
-        void stop() throws InterruptedException {
-            process.destroy();
-            if (!process.waitFor(60, TimeUnit.SECONDS)) {
-                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-            }
+        void stop() {
+            process.stop(Duration.ofSeconds(60));
         }
 
         String log() throws IOException {
-            return Files.readString(logFile);
+            return Files.readString(process.log());
         }
     }
 }

@@ -1,15 +1,14 @@
 package io.sslstream.bench.chaos;
 
 import io.sslstream.cli.LocalStack;
-import io.sslstream.cli.ServiceProcess;
 import io.sslstream.contracts.data.FashionMnist;
 import io.sslstream.contracts.data.IdxFile;
+import io.sslstream.kafka.LogTail;
+import io.sslstream.kafka.ServiceProcess;
 import io.sslstream.service.fault.Failpoints;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.io.RandomAccessFile;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -140,7 +139,7 @@ public final class ChaosRun {
         String note = "";
         if (f.failpoint != null) {
             ServiceProcess s = stack.service(f.target);
-            if (!await(s.log(), Failpoints.REACHED + f.failpoint, Duration.ofMinutes(5))) {
+            if (!LogTail.fromEnd(s.log()).await(Failpoints.REACHED + f.failpoint, Duration.ofMinutes(5))) {
                 return new Injection(n, f, at, -1, false, 0, "failpoint not reached within 5 min");
             }
             at = Instant.now();
@@ -212,40 +211,6 @@ public final class ChaosRun {
         } catch (IOException e) {
             return false;
         }
-    }
-
-    /** Polls the end of a log for a line containing {@code text} that appears after this call. */
-    static boolean await(Path log, String text, Duration timeout) throws IOException, InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        long pos;
-        try (RandomAccessFile f = new RandomAccessFile(log.toFile(), "r")) {
-            pos = f.length();
-        }
-        StringBuilder carry = new StringBuilder();
-        while (System.nanoTime() < deadline) {
-            try (RandomAccessFile f = new RandomAccessFile(log.toFile(), "r")) {
-                long len = f.length();
-                if (len < pos) {
-                    pos = 0; // truncated
-                }
-                if (len > pos) {
-                    byte[] b = new byte[(int) Math.min(len - pos, 1 << 20)];
-                    f.seek(pos);
-                    f.readFully(b);
-                    pos += b.length;
-                    carry.append(new String(b, StandardCharsets.UTF_8));
-                    if (carry.indexOf(text) >= 0) {
-                        return true;
-                    }
-                    int nl = carry.lastIndexOf("\n");
-                    if (nl >= 0) {
-                        carry.delete(0, nl + 1);
-                    }
-                }
-            }
-            Thread.sleep(20);
-        }
-        return false;
     }
 
     private void awaitTraining(LocalStack stack, Duration timeout) throws InterruptedException {

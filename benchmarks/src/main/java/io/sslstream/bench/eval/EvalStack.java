@@ -1,10 +1,10 @@
 package io.sslstream.bench.eval;
 
-import io.sslstream.cli.ServiceProcess;
 import io.sslstream.contracts.Topics;
 import io.sslstream.contracts.registry.RegistryClient;
 import io.sslstream.kafka.KafkaProcess;
 import io.sslstream.kafka.LocalProcesses;
+import io.sslstream.kafka.ServiceProcess;
 import io.sslstream.kafka.TopicAdmin;
 
 import java.io.IOException;

@@ -1,10 +1,10 @@
 package io.sslstream.bench.pipeline;
 
-import io.sslstream.cli.ServiceProcess;
 import io.sslstream.contracts.Topics;
 import io.sslstream.contracts.data.IdxFile;
 import io.sslstream.kafka.KafkaProcess;
 import io.sslstream.kafka.LocalProcesses;
+import io.sslstream.kafka.ServiceProcess;
 import io.sslstream.kafka.TopicAdmin;
 import io.sslstream.trainer.TrainingLoop;
 import org.apache.kafka.clients.admin.Admin;

@@ -5,6 +5,8 @@ import io.sslstream.contracts.registry.CreateVersionRequest;
 import io.sslstream.contracts.registry.ModelVersion;
 import io.sslstream.contracts.registry.RegistryClient;
 import io.sslstream.contracts.registry.Sha256;
+import io.sslstream.kafka.KafkaProcess;
+import io.sslstream.kafka.ServiceProcess;
 import io.sslstream.registry.TestData;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -37,9 +39,8 @@ class BrokerOutageIT {
     @Test
     void versionsMadeWhileTheBrokerIsDownAreAnnouncedWhenItReturns() throws Exception {
         String model = TestData.uniqueModel("outage");
-        try (FixedPortKafka broker = new FixedPortKafka(dir.resolve("kafka"), Path.of("target/it-logs/broker-outage-kafka.log"))) {
-            broker.start();
-            try (RegistryProcess registry = RegistryProcess.start(Path.of("target/it-logs/broker-outage-registry.log"), "128m",
+        try (KafkaProcess broker = KafkaProcess.start(dir.resolve("kafka"), Path.of("target/it-logs/broker-outage-kafka.log"), 1, 256)) {
+            try (ServiceProcess registry = RegistryProcess.start(Path.of("target/it-logs/broker-outage-registry.log"), "128m",
                     Map.of("ssl.registry.data-dir", dir.resolve("registry").toString(),
                             "kafka.bootstrap.servers", broker.bootstrapServers(),
                             "ssl.registry.outbox.send-timeout", "8s"), Map.of())) {
@@ -54,7 +55,7 @@ class BrokerOutageIT {
                 ModelVersion v3 = create(client, model, 3);
                 await().atMost(Duration.ofSeconds(60)).until(() -> pending(registry) == 2);
 
-                broker.start();
+                broker.restart();
                 List<CheckpointPublished> delivered = CheckpointTopic.read(broker.bootstrapServers(), model, 3);
 
                 Map<UUID, CheckpointPublished> byEventId = new LinkedHashMap<>();
@@ -76,7 +77,7 @@ class BrokerOutageIT {
         return client.createVersion(model, new CreateVersionRequest(sha, TestData.manifest(model, step, 0.5), Map.of()));
     }
 
-    private static double pending(RegistryProcess registry) throws Exception {
+    private static double pending(ServiceProcess registry) throws Exception {
         String metrics = Http.json("GET", registry.url("/q/metrics"), null, null).text();
         Matcher m = PENDING.matcher(metrics);
         return m.find() ? Double.parseDouble(m.group(1)) : -1;

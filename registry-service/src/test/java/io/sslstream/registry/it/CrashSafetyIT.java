@@ -3,6 +3,7 @@ package io.sslstream.registry.it;
 import io.sslstream.contracts.events.Json;
 import io.sslstream.contracts.registry.CreateVersionRequest;
 import io.sslstream.contracts.registry.Sha256;
+import io.sslstream.kafka.ServiceProcess;
 import io.sslstream.registry.TestData;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -10,6 +11,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -37,7 +39,7 @@ class CrashSafetyIT {
     @TempDir
     Path dir;
 
-    private RegistryProcess start(String name) throws IOException, InterruptedException {
+    private ServiceProcess start(String name) throws IOException, InterruptedException {
         Path secret = dir.resolve("secret/tokens.properties");
         if (!Files.exists(secret)) {
             Files.createDirectories(secret.getParent());
@@ -48,7 +50,7 @@ class CrashSafetyIT {
         return RegistryProcess.start(Path.of("target/it-logs/crash-safety-" + name + ".log"), HEAP,
                 Map.of("ssl.registry.data-dir", dir.resolve("data").toString(),
                         // no broker: the outbox keeps the events, which is not what this test looks at
-                        "kafka.bootstrap.servers", "localhost:" + RegistryProcess.freePort()),
+                        "kafka.bootstrap.servers", "localhost:" + ServiceProcess.freePort()),
                 Map.of("QUARKUS_CONFIG_LOCATIONS", secret.toUri().toString()));
     }
 
@@ -58,7 +60,7 @@ class CrashSafetyIT {
         String sha = payload.sha256();
         String model = TestData.uniqueModel("large");
 
-        try (RegistryProcess registry = start("large")) {
+        try (ServiceProcess registry = start("large")) {
             Http.Result anonymous = Http.upload(registry.url("/api/v1/blobs/sha256/" + sha), new Payload(1, 1024), null, n -> {
             });
             Http.Result put = Http.upload(registry.url("/api/v1/blobs/sha256/" + sha), payload, TOKEN, n -> {
@@ -92,7 +94,7 @@ class CrashSafetyIT {
         String model = TestData.uniqueModel("crash");
         Path tmp = dir.resolve("data/tmp");
 
-        try (RegistryProcess registry = start("killed")) {
+        try (ServiceProcess registry = start("killed")) {
             CountDownLatch halfway = new CountDownLatch(1);
             CountDownLatch never = new CountDownLatch(1);
             AtomicReference<Object> outcome = new AtomicReference<>();
@@ -116,7 +118,7 @@ class CrashSafetyIT {
             assertThat(halfway.await(60, TimeUnit.SECONDS)).isTrue();
             long partial = awaitPartialFile(tmp);
 
-            registry.kill();
+            assertThat(registry.kill(Duration.ofSeconds(30))).as("gone after SIGKILL").isTrue();
             never.countDown();
             uploader.join(60_000);
 
@@ -125,7 +127,7 @@ class CrashSafetyIT {
             assertThat(files(tmp)).as("the partial upload is still there after the kill").hasSize(1);
         }
 
-        try (RegistryProcess restarted = start("restarted")) {
+        try (ServiceProcess restarted = start("restarted")) {
             assertThat(files(tmp)).as("start-up removed the partial upload").isEmpty();
             assertThat(restarted.logText()).contains("removed 1 partial upload(s)");
             assertThat(Http.json("HEAD", restarted.url("/api/v1/blobs/sha256/" + sha), null, null).status()).isEqualTo(404);

@@ -8,6 +8,8 @@ import io.sslstream.contracts.registry.ModelVersion;
 import io.sslstream.contracts.registry.RegistryClient;
 import io.sslstream.contracts.registry.RegistryException;
 import io.sslstream.contracts.registry.Sha256;
+import io.sslstream.kafka.KafkaProcess;
+import io.sslstream.kafka.ServiceProcess;
 import io.sslstream.registry.CheckpointRegistry;
 import io.sslstream.registry.TestData;
 import io.sslstream.registry.store.BlobStore;
@@ -52,7 +54,7 @@ class RetryAfterCrashIT {
     @TempDir
     Path dir;
 
-    private RegistryProcess start(String log, String failpoint, String bootstrapServers) throws IOException, InterruptedException {
+    private ServiceProcess start(String log, String failpoint, String bootstrapServers) throws IOException, InterruptedException {
         Map<String, String> properties = new HashMap<>(Map.of(
                 "ssl.registry.data-dir", dir.resolve("data").toString(),
                 "kafka.bootstrap.servers", bootstrapServers));
@@ -71,15 +73,14 @@ class RetryAfterCrashIT {
                 Map.of("run", "local"));
         String key = IdempotencyKey.forCheckpoint("local", 60, sha);
 
-        try (FixedPortKafka broker = new FixedPortKafka(dir.resolve("kafka"), Path.of("target/it-logs/retry-after-crash-kafka.log"))) {
-            broker.start();
-            try (RegistryProcess registry = start("commit-killed", CheckpointRegistry.AFTER_VERSION_COMMIT, broker.bootstrapServers())) {
+        try (KafkaProcess broker = KafkaProcess.start(dir.resolve("kafka"), Path.of("target/it-logs/retry-after-crash-kafka.log"), 1, 256)) {
+            try (ServiceProcess registry = start("commit-killed", CheckpointRegistry.AFTER_VERSION_COMMIT, broker.bootstrapServers())) {
                 RegistryClient client = new RegistryClient(registry.url("/"), null, Duration.ofSeconds(150));
                 client.putBlob(weights, sha);
                 CompletableFuture<ModelVersion> first = CompletableFuture.supplyAsync(() -> client.createVersion(model, request, key));
 
                 registry.awaitLog(Failpoints.REACHED + CheckpointRegistry.AFTER_VERSION_COMMIT, REACHED_WITHIN);
-                registry.kill();
+                assertThat(registry.kill(Duration.ofSeconds(30))).as("gone after SIGKILL").isTrue();
 
                 assertThatThrownBy(() -> first.get(60, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
                         .cause().isInstanceOfSatisfying(RegistryException.class,
@@ -87,7 +88,7 @@ class RetryAfterCrashIT {
             }
 
             ModelVersion answered;
-            try (RegistryProcess restarted = start("commit-restarted", null, broker.bootstrapServers())) {
+            try (ServiceProcess restarted = start("commit-restarted", null, broker.bootstrapServers())) {
                 RegistryClient client = new RegistryClient(restarted.url("/"), null, Duration.ofSeconds(30));
                 Http.Result retry = Http.json("POST", restarted.url("/api/v1/models/" + model + "/versions"), null,
                         Json.writeString(request), Map.of(IdempotencyKey.HEADER, IdempotencyKey.toHeaderValue(key)));
@@ -125,9 +126,9 @@ class RetryAfterCrashIT {
         Path blobs = dir.resolve("data/blobs/sha256");
         Path tmp = dir.resolve("data/tmp");
         // no broker: the outbox keeps the events, which is not what this test looks at
-        String noBroker = "localhost:" + RegistryProcess.freePort();
+        String noBroker = "localhost:" + ServiceProcess.freePort();
 
-        try (RegistryProcess registry = start("upload-killed", BlobStore.DURING_BLOB_UPLOAD, noBroker)) {
+        try (ServiceProcess registry = start("upload-killed", BlobStore.DURING_BLOB_UPLOAD, noBroker)) {
             CompletableFuture<Object> upload = CompletableFuture.supplyAsync(() -> {
                 try {
                     return Http.upload(registry.url("/api/v1/blobs/sha256/" + sha), payload, null, n -> {
@@ -140,7 +141,7 @@ class RetryAfterCrashIT {
             registry.awaitLog(Failpoints.REACHED + BlobStore.DURING_BLOB_UPLOAD, REACHED_WITHIN);
             Http.Result during = Http.json("HEAD", registry.url("/api/v1/blobs/sha256/" + sha), null, null);
             List<Path> partial = files(tmp);
-            registry.kill();
+            assertThat(registry.kill(Duration.ofSeconds(30))).as("gone after SIGKILL").isTrue();
 
             assertThat(during.status()).as("a blob being uploaded is not visible").isEqualTo(404);
             assertThat(partial).as("the upload's temp file").hasSize(1);
@@ -148,7 +149,7 @@ class RetryAfterCrashIT {
             assertThat(upload.get(60, TimeUnit.SECONDS)).as("the client sees the upload fail").isInstanceOf(IOException.class);
         }
 
-        try (RegistryProcess restarted = start("upload-restarted", null, noBroker)) {
+        try (ServiceProcess restarted = start("upload-restarted", null, noBroker)) {
             assertThat(files(tmp)).as("start-up removed the partial upload").isEmpty();
             assertThat(restarted.logText()).contains("removed 1 partial upload(s)");
             assertThat(Http.json("HEAD", restarted.url("/api/v1/blobs/sha256/" + sha), null, null).status()).isEqualTo(404);
