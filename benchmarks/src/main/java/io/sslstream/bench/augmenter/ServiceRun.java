@@ -2,7 +2,7 @@ package io.sslstream.bench.augmenter;
 
 import io.sslstream.bench.pipeline.CpuTime;
 import io.sslstream.cli.RawSampleLoader;
-import io.sslstream.cli.ServiceProcess;
+import io.sslstream.kafka.ServiceProcess;
 import io.sslstream.contracts.Topics;
 import io.sslstream.kafka.KafkaProcess;
 import org.apache.kafka.clients.admin.Admin;
