@@ -7,7 +7,10 @@ import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Liveness;
 
-/** Live unless the training thread failed (a NaN loss, a native error): then a restart is the remedy. */
+/**
+ * Live unless the training thread failed (ssl.trainer.max-nonfinite-steps non-finite steps in a row, a native error, a run
+ * that cannot resume): then a restart is the remedy, and it resumes from the newest good checkpoint.
+ */
 @Liveness
 @ApplicationScoped
 public class TrainerHealth implements HealthCheck {
