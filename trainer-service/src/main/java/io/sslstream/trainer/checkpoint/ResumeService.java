@@ -22,6 +22,7 @@ import jakarta.enterprise.event.Observes;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -120,9 +121,9 @@ public class ResumeService {
     }
 
     /**
-     * The offsets to seek to once the decision is made: the checkpoint's, or none (committed offsets). A manifest key
-     * that is not {@code topic/partition} is an {@link IllegalArgumentException}: the consumer then keeps its committed
-     * offsets, with the reason logged.
+     * The offsets to seek to once the decision is made: the resumed checkpoint's, or none for a fresh start (the
+     * listener then starts every partition at its beginning). {@link #find()} only resumes from a checkpoint whose
+     * offset keys all parse.
      */
     public Map<OffsetKey, Long> offsets(Duration timeout) throws InterruptedException, TimeoutException {
         Map<OffsetKey, Long> out = new HashMap<>();
@@ -161,7 +162,9 @@ public class ResumeService {
                         + ". Resume it with its own configuration, or start a new run with another ssl.trainer.run-id.");
             }
             Double loss = cp.manifest().metrics().get(CheckpointManifest.Metrics.LOSS);
-            String problem = loss != null && !Double.isFinite(loss) ? "its manifest records a loss of " + loss : check.problem(cp);
+            String problem = loss != null && !Double.isFinite(loss) ? "its manifest records a loss of " + loss
+                    : badOffsetKey(cp.manifest()) != null ? "its manifest's offset key '" + badOffsetKey(cp.manifest()) + "' is not topic/partition"
+                    : check.problem(cp);
             if (problem != null) {
                 skip("step " + c.step() + " (" + c.source() + ")", problem);
                 continue;
@@ -178,6 +181,18 @@ public class ResumeService {
                     + "remove the broken ones to start this run over");
         }
         return Optional.empty();
+    }
+
+    /** The first offset key of the manifest that is not {@code topic/partition}, or null. */
+    private static String badOffsetKey(CheckpointManifest m) {
+        for (String k : m.offsets().keySet()) {
+            try {
+                OffsetKey.parse(k);
+            } catch (IllegalArgumentException e) {
+                return k;
+            }
+        }
+        return null;
     }
 
     /** Checkpoints passed over at start, each {@code step N (source): reason} (unreadable spool files first). */
@@ -233,7 +248,7 @@ public class ResumeService {
     /** A copy of a spooled checkpoint: the uploader deletes the spooled file once the registry has it. */
     private static Checkpoint copy(Path file, Path dir, String source) throws IOException {
         Path copy = Files.createDirectories(dir).resolve(file.getFileName());
-        Files.copy(file, copy, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Files.copy(file, copy, StandardCopyOption.REPLACE_EXISTING);
         try {
             return new Checkpoint(copy, CheckpointArchive.readManifest(copy), source);
         } catch (RuntimeException ex) {

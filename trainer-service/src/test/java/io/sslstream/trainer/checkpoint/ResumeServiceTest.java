@@ -79,6 +79,10 @@ class ResumeServiceTest {
 
     /** Trains {@code steps} steps and spools the checkpoint, as the trainer names it; {@code poison} puts a NaN in the encoder first. */
     static Path spoolCheckpoint(Path spool, RunSettings settings, int steps, boolean poison) throws IOException {
+        return spoolCheckpoint(spool, settings, steps, poison, "ssl.views.simclr/0");
+    }
+
+    static Path spoolCheckpoint(Path spool, RunSettings settings, int steps, boolean poison, String offsetKey) throws IOException {
         SplittableRandom rnd = new SplittableRandom(steps);
         try (Learner learner = new Learner(settings.learner(), Device.cpu())) {
             for (int s = 0; s < steps; s++) {
@@ -97,7 +101,7 @@ class ResumeServiceTest {
             CheckpointManifest m = new CheckpointManifest(CheckpointManifest.FORMAT_VERSION, settings.modelName(), settings.runId(),
                     settings.method().method(), settings.method().architecture(), settings.method().input(), steps, steps * 8L,
                     settings.learner().seed(), settings.configHash(), settings.hyperparameters(),
-                    Map.of(CheckpointManifest.Metrics.LOSS, 3.0), Map.of("ssl.views.simclr/0", steps * 8L), Map.of());
+                    Map.of(CheckpointManifest.Metrics.LOSS, 3.0), Map.of(offsetKey, steps * 8L), Map.of());
             Path file = spool.resolve(settings.runId() + "-step" + String.format("%09d", steps) + CheckpointUploader.SUFFIX);
             learner.save(file, m);
             return file;
@@ -124,6 +128,19 @@ class ResumeServiceTest {
         assertThat(resume.skipped().get(1)).startsWith("step 2 (spool r1-step000000002" + CheckpointUploader.SUFFIX + "): not finite: ")
                 .contains("holds a NaN");
         assertThat(meters.get(TrainerMetrics.CHECKPOINTS_SKIPPED).counter().count()).isEqualTo(2);
+    }
+
+    @Test
+    void aCheckpointWhoseOffsetKeysDoNotParseIsPassedOver(@TempDir Path dir) throws Exception {
+        Path spool = Files.createDirectories(dir.resolve("spool"));
+        RunSettings settings = TestConfigs.settings(props(spool));
+        spoolCheckpoint(spool, settings, 1, false);
+        spoolCheckpoint(spool, settings, 2, false, "no-partition-here");
+        ResumeService resume = resume(spool, new SimpleMeterRegistry());
+
+        assertThat(resume.find()).hasValueSatisfying(c -> assertThat(c.manifest().step()).isEqualTo(1));
+        assertThat(resume.skipped()).containsExactly("step 2 (spool r1-step000000002" + CheckpointUploader.SUFFIX
+                + "): its manifest's offset key 'no-partition-here' is not topic/partition");
     }
 
     @Test
