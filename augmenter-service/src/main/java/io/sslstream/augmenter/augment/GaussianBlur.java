@@ -6,7 +6,9 @@ package io.sslstream.augmenter.augment;
  * ({@code dcb|abcd|cba}), computed in float32 and rounded once at the end, like torchvision on tensors.
  *
  * <p>Rows are blurred horizontally into a ring of {@code kernelSize} float rows, each once, and the vertical pass
- * combines the ring: the work arrays hold a few rows, never a whole image.
+ * combines the ring: the work arrays hold a few rows, never a whole image. Both passes run tap by tap over a whole
+ * row ({@code out[i] += k[t] * in[i + t * step]}), a loop the JIT turns into SIMD instructions, and add the taps in
+ * the same order as a per-pixel sum would, so the result does not depend on the loop order.
  */
 public final class GaussianBlur {
 
@@ -69,18 +71,15 @@ public final class GaussianBlur {
         Scratch s = Scratch.get();
         float[] ring = s.blurRing(kernelSize * rowLen);
         float[] acc = s.blurRow(rowLen);
-        int[] colTap = s.blurTaps((width + 2 * r));
-        for (int x = -r; x < width + r; x++) {
-            colTap[x + r] = reflect(x, width) * channels;
-        }
+        float[] padded = s.blurPadded((width + 2 * r) * channels);
         byte[] dst = new byte[src.length];
         // ring slot of row position p (p may lie outside the image; its row is the reflected one)
         for (int p = -r; p < r; p++) {
-            horizontal(src, reflect(p, height) * rowLen, width, channels, k, r, colTap, ring, Math.floorMod(p, kernelSize) * rowLen);
+            horizontal(src, reflect(p, height) * rowLen, width, channels, k, padded, ring, Math.floorMod(p, kernelSize) * rowLen);
         }
         for (int y = 0; y < height; y++) {
             int p = y + r;
-            horizontal(src, reflect(p, height) * rowLen, width, channels, k, r, colTap, ring, Math.floorMod(p, kernelSize) * rowLen);
+            horizontal(src, reflect(p, height) * rowLen, width, channels, k, padded, ring, Math.floorMod(p, kernelSize) * rowLen);
             java.util.Arrays.fill(acc, 0, rowLen, 0f);
             for (int t = 0; t < kernelSize; t++) {
                 float w = k[t];
@@ -97,16 +96,26 @@ public final class GaussianBlur {
         return dst;
     }
 
-    /** One source row (starting at {@code row}) blurred horizontally into {@code ring[at .. at + rowLen)}. */
-    private static void horizontal(byte[] src, int row, int width, int c, float[] k, int r, int[] colTap, float[] ring, int at) {
-        int n = k.length;
-        for (int x = 0; x < width; x++) {
+    /**
+     * One source row (starting at {@code row}) blurred horizontally into {@code ring[at .. at + width * c)}, by way of
+     * {@code padded}: the row as floats with {@code r = k.length / 2} reflected pixels on either side.
+     */
+    private static void horizontal(byte[] src, int row, int width, int c, float[] k, float[] padded, float[] ring, int at) {
+        int r = k.length / 2;
+        for (int x = -r; x < width + r; x++) {
+            int from = row + reflect(x, width) * c;
+            int to = (x + r) * c;
             for (int ch = 0; ch < c; ch++) {
-                float sum = 0f;
-                for (int t = 0; t < n; t++) {
-                    sum += k[t] * (src[row + colTap[x + t] + ch] & 0xFF);
-                }
-                ring[at + x * c + ch] = sum;
+                padded[to + ch] = src[from + ch] & 0xFF;
+            }
+        }
+        int rowLen = width * c;
+        java.util.Arrays.fill(ring, at, at + rowLen, 0f);
+        for (int t = 0; t < k.length; t++) {
+            float w = k[t];
+            int off = t * c;
+            for (int i = 0; i < rowLen; i++) {
+                ring[at + i] += w * padded[off + i];
             }
         }
     }

@@ -33,10 +33,10 @@ final class Scratch {
     final int[] valueMap = new int[256];
     /** The same map as bytes, for the pass over the pixels. */
     final byte[] byteMap = new byte[256];
-    /** Blur: {@code kernelSize} horizontally blurred rows, one output row, the reflected column offsets. */
+    /** Blur: {@code kernelSize} horizontally blurred rows, one output row, one source row with its reflected margins. */
     private float[] ring = new float[0];
     private float[] row = new float[0];
-    private int[] taps = new int[0];
+    private float[] padded = new float[0];
 
     /** Work arrays above this many elements are not kept after the call that needed them. */
     static final int KEEP_LIMIT = 1 << 20;
@@ -89,13 +89,13 @@ final class Scratch {
         return a;
     }
 
-    int[] blurTaps(int n) {
-        if (taps.length >= n) {
-            return taps;
+    float[] blurPadded(int n) {
+        if (padded.length >= n) {
+            return padded;
         }
-        int[] a = new int[n];
+        float[] a = new float[n];
         if (n <= KEEP_LIMIT) {
-            taps = a;
+            padded = a;
         }
         return a;
     }

@@ -16,7 +16,9 @@ import io.sslstream.contracts.codec.ViewSet;
 import io.sslstream.contracts.data.FashionMnist;
 import io.sslstream.contracts.data.IdxFile;
 import io.sslstream.kafka.KafkaTestResource;
+import io.sslstream.service.messaging.NativeLz4;
 import jakarta.inject.Inject;
+import net.jpountz.lz4.LZ4Factory;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.OffsetSpec;
@@ -178,6 +180,17 @@ class SampleStreamTest {
         assertThat(consumer.get(ConsumerConfig.GROUP_ID_CONFIG)).isEqualTo("ssl-augmenter");
         assertThat(augmenter.recipes()).extracting(r -> r.name())
                 .containsExactly(Recipes.SIMCLR, Recipes.BYOL, Recipes.MULTICROP, Recipes.MAE);
+    }
+
+    /**
+     * The clients' lz4 is the native library: in Quarkus' class loader Kafka would otherwise take lz4-java's Java
+     * implementation, which was most of the augmenter's CPU on large views ({@code ./bench augmenter}).
+     */
+    @Test
+    void kafkaCompressesWithTheNativeLz4() {
+        // what makes it matter: lz4-java is not loaded by the system class loader here, as in the runnable jar
+        assertThat(LZ4Factory.class.getClassLoader()).isNotSameAs(ClassLoader.getSystemClassLoader());
+        assertThat(NativeLz4.kafkaCompressor()).isEqualTo("LZ4JNICompressor");
     }
 
     @Test
