@@ -117,6 +117,25 @@ class ManifestsTest {
         assertThat(Files.readString(Manifests.K8S.resolve("base/monitoring/dashboard.json"))).contains("ssl_trainer_loss");
     }
 
+    /** The loader Job (docs/deploy.md, step 3) is applied on its own: it validates, and Kafka's listener admits its pod. */
+    @Test
+    void theLoaderJobValidatesAndItsPodIsAdmittedByTheKafkaListener() throws Exception {
+        List<ObjectNode> job = Manifests.documents(Files.readString(Manifests.K8S.resolve("jobs/load-fashion-mnist.yaml")));
+        assertThat(job).singleElement().satisfies(d -> assertThat(validator.validate(d)).isEmpty());
+        JsonNode podLabels = job.get(0).path("spec").path("template").path("metadata").path("labels");
+        ObjectNode kafka = Manifests.documents(Manifests.kustomize("local")).stream()
+                .filter(d -> Manifests.id(d).equals("Kafka/sslstream")).findFirst().orElseThrow();
+        boolean admitted = false;
+        for (JsonNode peer : kafka.path("spec").path("kafka").path("listeners").get(0).path("networkPolicyPeers")) {
+            if (!peer.has("namespaceSelector")) {
+                Map<String, String> wanted = Manifests.YAML.convertValue(peer.path("podSelector").path("matchLabels"),
+                        new com.fasterxml.jackson.core.type.TypeReference<Map<String, String>>() { });
+                admitted |= wanted.entrySet().stream().allMatch(e -> e.getValue().equals(podLabels.path(e.getKey()).asText()));
+            }
+        }
+        assertThat(admitted).as("a peer of the listener selects the Job's pod labels " + podLabels).isTrue();
+    }
+
     @Test
     void aMisspeltFieldIsCaught() throws IOException {
         ObjectNode bad = (ObjectNode) Manifests.YAML.readTree("""

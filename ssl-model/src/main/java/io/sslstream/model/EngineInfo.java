@@ -3,8 +3,9 @@ package io.sslstream.model;
 import ai.djl.engine.Engine;
 
 /**
- * Loads the PyTorch engine and prints what it found: used by the GPU image build to fetch the CUDA natives into
- * DJL's cache once ({@code -Dai.djl.offline=false}), and by people checking a machine.
+ * Loads the PyTorch engine and prints what it found, the libtorch flavour included: for people checking a machine
+ * or an image ({@code docker run --entrypoint java IMAGE -cp "/deployments/lib/main/*:/deployments/app/*"
+ * io.sslstream.model.EngineInfo}).
  * <pre>java -cp "lib/main/*:app/*" io.sslstream.model.EngineInfo</pre>
  */
 public final class EngineInfo {
@@ -14,7 +15,8 @@ public final class EngineInfo {
 
     public static void main(String[] args) {
         Engine engine = Engines.pytorch();
-        System.out.printf("engine %s %s, DJL %s, GPUs %d, libtorch at %s%n", engine.getEngineName(), engine.getVersion(),
-                Engine.getDjlVersion(), engine.getGpuCount(), System.getProperty("ai.djl.pytorch.native_lib_path", "(DJL cache)"));
+        Engines.Libtorch lib = Engines.libtorch();
+        System.out.printf("engine %s %s, DJL %s, libtorch flavour %s at %s, GPUs %d%n", engine.getEngineName(),
+                engine.getVersion(), Engine.getDjlVersion(), lib.flavour(), lib.dir(), engine.getGpuCount());
     }
 }

@@ -1,5 +1,6 @@
 package io.sslstream.trainer;
 
+import ai.djl.Device;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -60,6 +61,8 @@ public class TrainingLoop {
     private volatile String state = "starting";
     private volatile String error;
     private Thread thread;
+    /** Resolved at start, so that a device that is not there stops the process before anything else runs. */
+    private Device device;
     private final AtomicReference<TrainerStatus> status = new AtomicReference<>();
 
     // written by the training thread only
@@ -91,6 +94,15 @@ public class TrainingLoop {
         this.resume = resume;
         this.metrics = metrics;
         this.checkpointOffsets = checkpointOffsets;
+    }
+
+    /**
+     * Resolves the device before any other start-up work (the resume's wait for the registry included): {@code gpu}
+     * without a visible GPU (a pod without {@code nvidia.com/gpu}, or the CPU image) throws here, which stops the
+     * service at start with {@link Engines#device}'s message instead of a trainer that turns "failed" much later.
+     */
+    void resolveDevice(@Observes @Priority(1) StartupEvent e) {
+        device = Engines.device(config.device());
     }
 
     void start(@Observes StartupEvent e) {
@@ -129,7 +141,7 @@ public class TrainingLoop {
             state = "resuming";
             Optional<ResumeService.Checkpoint> checkpoint = resume.await(Duration.ofDays(1));
             intraOpThreads = Threads.configure(config.threads());
-            try (Learner learner = new Learner(settings.learner(), Engines.device(config.device()))) {
+            try (Learner learner = new Learner(settings.learner(), device)) {
                 if (checkpoint.isPresent()) {
                     restore(learner, checkpoint.get());
                 }
