@@ -35,7 +35,7 @@ import java.util.concurrent.atomic.AtomicReference;
 /**
  * The training thread: restores the run's newest checkpoint if there is one ({@link ResumeService}), then takes
  * batches from the {@link ViewQueue}, steps the {@link Learner}, logs progress, keeps the metrics and spools a
- * checkpoint every N steps for the {@link CheckpointUploader}.
+ * checkpoint every N steps, and after a while without one, for the {@link CheckpointUploader}.
  */
 @ApplicationScoped
 public class TrainingLoop {
@@ -69,6 +69,7 @@ public class TrainingLoop {
     private long nonFiniteSteps;
     private int nonFiniteInRow;
     private long lastCheckpointStep;
+    private long lastCheckpointNanos;
     private Long resumedFromStep;
     private Double resumedLoss;
     private Double runInitialLoss;
@@ -160,6 +161,7 @@ public class TrainingLoop {
     private void train(Learner learner) throws InterruptedException {
         int batchSize = settings.learner().batchSize();
         long lastLog = System.nanoTime();
+        lastCheckpointNanos = lastLog;
         try (BatchFeed feed = config.prefetch() ? BatchFeed.prefetching(queue, learner, batchSize, this::isRunning)
                 : BatchFeed.direct(queue, learner, batchSize, this::isRunning)) {
             while (running && (settings.maxSteps() == 0 || step < settings.maxSteps())) {
@@ -190,7 +192,7 @@ public class TrainingLoop {
                             step, mean(recentLosses, processSteps), learningRate, median(stepMs), median(waitMs),
                             config.logEverySteps() * batchSize / secs, samplesSeen);
                 }
-                if (step % config.checkpoint().everySteps() == 0) {
+                if (checkpointDue(t2)) {
                     checkpoint(learner);
                 }
             }
@@ -257,6 +259,13 @@ public class TrainingLoop {
         publishStatus();
     }
 
+    /** Every {@code every-steps} steps, and once {@code interval} has passed since the last checkpoint or the start. */
+    private boolean checkpointDue(long now) {
+        Duration interval = config.checkpoint().interval();
+        return step % config.checkpoint().everySteps() == 0
+                || (!interval.isZero() && now - lastCheckpointNanos >= interval.toNanos());
+    }
+
     private void checkpoint(Learner learner) {
         String bad = learner.firstNonFinite();
         if (bad != null) {
@@ -268,6 +277,7 @@ public class TrainingLoop {
         uploader.submit(name, file -> learner.save(file, manifest));
         checkpointOffsets.commit(manifest.offsets()); // the group's offsets: what a crash from here on would read again
         lastCheckpointStep = step;
+        lastCheckpointNanos = System.nanoTime();
         Log.debugf("spooled checkpoint %s", name);
     }
 
