@@ -112,14 +112,15 @@ public class TrainingLoop {
         return running;
     }
 
-    /** The training part as of the latest step; the checkpoints part (uploads, spool) as it is now. */
+    /** The training part as of the latest step; the state and the checkpoints part (uploads, spool) as they are now. */
     public TrainerStatus status() {
         TrainerStatus s = status.get();
         if (s == null) {
             s = new TrainerStatus(settings.runId(), settings.method().method(), settings.encoder(), state, 0, 0, learningRate, null,
                     null, null, null, 0, 0, 0, 0, 0, null, null, error, 0, resume.skipped());
         }
-        return s.withCheckpoints(uploader.published(), uploader.lastVersion(), pending(), uploader.problem());
+        // the state now: a trainer waiting minutes for its first batch, or in a 10 s step, is not still "resuming"
+        return s.withState(state).withCheckpoints(uploader.published(), uploader.lastVersion(), pending(), uploader.problem());
     }
 
     private void run() {
@@ -129,6 +130,7 @@ public class TrainingLoop {
         try {
             state = "resuming";
             Optional<ResumeService.Checkpoint> checkpoint = resume.await(Duration.ofDays(1));
+            state = "starting";
             intraOpThreads = Threads.configure(config.threads());
             try (Learner learner = new Learner(settings.learner(), Engines.device(config.device()))) {
                 if (checkpoint.isPresent()) {
