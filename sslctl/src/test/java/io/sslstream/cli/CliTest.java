@@ -138,6 +138,30 @@ class CliTest {
         assertThat(line(only, "v1 ")).contains("81.2%");
     }
 
+    /** ./stack waits for its evaluator's dataset: an evaluation on another dataset does not count as done. */
+    @Test
+    void stackCountsOnlyEvaluationsOnItsOwnDataset() {
+        Instant t = Instant.now();
+        ModelVersion elsewhere = version(1, 100, evaluation(1, "shop@200/100", t, 0.55, 0.50, 0.40));
+        ModelVersion here = version(2, 200, evaluation(2, "fashion-mnist@10000/10000", t, 0.8, 0.8, 0.77));
+
+        assertThat(StackCommand.evaluated(elsewhere, "fashion-mnist@10000/10000")).isFalse();
+        assertThat(StackCommand.evaluated(here, "fashion-mnist@10000/10000")).isTrue();
+    }
+
+    /** In a log, a wait prints a line when what it reports changes, not at every poll. */
+    @Test
+    void waitLinesOutsideATerminalArePrintedWhenTheyChange() {
+        java.io.ByteArrayOutputStream buf = new java.io.ByteArrayOutputStream();
+        StackCommand.StatusLine line = new StackCommand.StatusLine(new java.io.PrintStream(buf, true), false);
+        for (int i = 0; i < 20; i++) {
+            line.show("waiting for 2 (0:" + i + ")", 2L);
+        }
+        line.show("waiting for 1 (0:21)", 1L);
+        line.end();
+        assertThat(buf.toString().lines()).containsExactly("waiting for 2 (0:0)", "waiting for 1 (0:21)");
+    }
+
     private static ModelVersion version(int version, long step, EvaluationCompleted... evaluations) {
         return new ModelVersion("m", version, "r", "simclr", "small-cnn", step, step * 256, 4.0, "a".repeat(64), 10,
                 Instant.now(), List.of(), Map.of(), null, List.of(evaluations));

@@ -58,7 +58,8 @@ class LocalStackIT {
     @BeforeAll
     static void startStack() throws Exception {
         Path work = Path.of("target/e2e-" + System.currentTimeMillis()).toAbsolutePath();
-        stack = new LocalStack(new LocalStack.Options(Main.repositoryHome(), work, SUBSET, MODEL, 64, 10, 2, 4000, 1000, 2),
+        stack = new LocalStack(new LocalStack.Options(Main.repositoryHome(), work, SUBSET, MODEL, 64, 10, Duration.ofMinutes(2), 2, 4000,
+                1000, 2),
                 System.out);
         stack.start();
     }
