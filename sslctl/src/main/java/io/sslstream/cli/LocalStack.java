@@ -206,6 +206,21 @@ public final class LocalStack implements AutoCloseable {
                 .collect(Collectors.toCollection(TreeSet::new));
     }
 
+    /**
+     * The counters ({@code ssl_*_total}) on a service's {@code /q/metrics}, by series: the name and its labels as
+     * exported (e.g. {@code ssl_eval_evaluations_total{status="failed"}}).
+     */
+    public Map<String, Double> counters(String service) throws IOException, InterruptedException {
+        String body = HTTP.send(HttpRequest.newBuilder(services.get(service).url("/q/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        Map<String, Double> counters = new java.util.TreeMap<>();
+        body.lines()
+                .filter(l -> l.startsWith("ssl_") && l.split("[{ ]", 2)[0].endsWith("_total"))
+                .forEach(l -> counters.put(l.substring(0, l.lastIndexOf(' ')).replace(",}", "}"),
+                        Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))));
+        return counters;
+    }
+
     /** Sum of a counter on a service's {@code /q/metrics}, across its tags. */
     public double metric(String service, String name) {
         ServiceProcess s = services.get(service);
