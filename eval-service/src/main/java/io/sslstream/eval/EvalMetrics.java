@@ -89,6 +89,14 @@ public class EvalMetrics {
         }
     }
 
+    /**
+     * A model's counters at 0 from its first checkpoint event on, so that its first champion move (a minute or more
+     * later, after the evaluation) is an increment a scrape can see.
+     */
+    public void model(String model) {
+        registry.counter(CHAMPION_MOVES, "model", model);
+    }
+
     /** A checkpoint event sent to the dead-letter topic. */
     public void deadLetter(String reason) {
         registry.counter(DEAD_LETTERS, "reason", reason).increment();

@@ -90,6 +90,7 @@ public class EvaluationPipeline {
      */
     public Optional<EvaluationCompleted> handle(CheckpointPublished event, Instant receivedAt) {
         board.received(event, receivedAt);
+        metrics.model(event.modelName());
         String dataset = evaluator.dataset().id();
         try {
             EvaluationCompleted result;

@@ -8,6 +8,7 @@ import io.sslstream.contracts.checkpoint.CheckpointManifest;
 import io.sslstream.contracts.checkpoint.CheckpointManifest.Architecture;
 import io.sslstream.contracts.checkpoint.CheckpointManifest.InputSpec;
 import io.sslstream.contracts.events.ProtocolResult;
+import io.sslstream.eval.champion.ChampionService;
 import io.sslstream.eval.config.EvalConfig;
 import io.sslstream.eval.dataset.DatasetSpec;
 import io.sslstream.eval.dataset.LabelledDataset;
@@ -88,6 +89,10 @@ public class Evaluator {
         }
         if (!(champion.margin() >= 0 && champion.margin() < 1)) {
             throw new IllegalArgumentException("ssl.eval.champion.margin must be in [0, 1), got " + champion.margin());
+        }
+        if (!ChampionService.ALIAS.matcher(champion.alias()).matches() || "latest".equals(champion.alias())) {
+            throw new IllegalArgumentException("ssl.eval.champion.alias '" + champion.alias() + "' is not an alias the registry "
+                    + "takes: " + ChampionService.ALIAS.pattern() + ", not 'latest'");
         }
         DatasetSpec spec = datasetSpec(config.dataset());
         if (spec.format() == DatasetSpec.Format.IDX && (spec.channels().isPresent() || spec.size().isPresent())) {

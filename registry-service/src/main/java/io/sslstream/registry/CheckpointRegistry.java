@@ -1,6 +1,7 @@
 package io.sslstream.registry;
 
 import io.quarkus.logging.Log;
+import io.quarkus.runtime.StartupEvent;
 import io.sslstream.contracts.Topics;
 import io.sslstream.contracts.checkpoint.CheckpointManifest;
 import io.sslstream.contracts.events.CheckpointPublished;
@@ -24,6 +25,7 @@ import io.sslstream.registry.store.VersionStore;
 import io.sslstream.registry.store.VersionStore.VersionRow;
 import io.sslstream.service.fault.Failpoints;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -92,7 +94,7 @@ public class CheckpointRegistry {
     public BlobStore.Stored putBlob(String sha256, Long declaredLength, InputStream body) throws IOException {
         long max = config.maxUploadBytes().asLongValue();
         if (!Sha256.isValid(sha256)) {
-            metrics.uploadRejected("invalid-digest");
+            metrics.uploadRejected(RegistryMetrics.INVALID_DIGEST);
             throw invalidDigest(sha256);
         }
         if (declaredLength != null && declaredLength > max) {
@@ -257,6 +259,18 @@ public class CheckpointRegistry {
 
     public List<ModelSummary> models() {
         return jdbc.read("list models", versions::models);
+    }
+
+    /**
+     * At start-up, the counters of every model and alias in the database at 0, so that the next version or move is an
+     * increment a scrape can see. A model new to the registry gets its counters with its first version: nothing
+     * announces a model before that (the trainer's own {@code ssl_trainer_checkpoints_published_total} counts it).
+     */
+    void registerMeters(@Observes StartupEvent event) {
+        for (ModelSummary m : models()) {
+            metrics.model(m.name());
+            aliases(m.name()).keySet().stream().filter(a -> !Aliases.LATEST.equals(a)).forEach(metrics::alias);
+        }
     }
 
     // ---- aliases

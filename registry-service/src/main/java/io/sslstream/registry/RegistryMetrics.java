@@ -2,11 +2,20 @@ package io.sslstream.registry;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.Startup;
+import io.sslstream.registry.store.BlobRejectedException;
 import jakarta.enterprise.context.ApplicationScoped;
 
+import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
-/** The registry's meters; Prometheus shows them as {@code ssl_registry_*}. */
+/**
+ * The registry's meters; Prometheus shows them as {@code ssl_registry_*}. Every counter is registered at start-up, at 0,
+ * with every label value known then (the reasons below, and the models and aliases in the database: see
+ * {@link CheckpointRegistry}), so that a scrape sees it before its first increment: a series that first appears at 1
+ * hides that increment from {@code rate} and {@code increase}.
+ */
+@Startup
 @ApplicationScoped
 public class RegistryMetrics {
 
@@ -21,6 +30,13 @@ public class RegistryMetrics {
     public static final String RETENTION_BLOBS_DELETED = "ssl.registry.retention.blobs.deleted";
     public static final String RETENTION_BYTES_FREED = "ssl.registry.retention.bytes.freed";
     public static final String AUTH_DENIED = "ssl.registry.auth.denied";
+
+    /** Upload refusal reason: the path is not a SHA-256 digest. */
+    public static final String INVALID_DIGEST = "invalid-digest";
+    /** Auth refusal reasons. */
+    public static final String INVALID_TOKEN = "invalid-token";
+    public static final String MISSING_TOKEN = "missing-token";
+    public static final String MISSING_SCOPE = "missing-scope";
 
     private final MeterRegistry registry;
     private final Counter blobBytes;
@@ -43,18 +59,42 @@ public class RegistryMetrics {
                 .description("Blobs deleted by the retention policy (no version used them any more)").register(registry);
         this.bytesFreed = Counter.builder(RETENTION_BYTES_FREED)
                 .description("Bytes of blobs deleted by the retention policy").register(registry);
+        for (String reason : List.of(INVALID_DIGEST, BlobRejectedException.DIGEST_MISMATCH, BlobRejectedException.TOO_LARGE)) {
+            uploadRejectedCounter(reason);
+        }
+        for (String reason : List.of(INVALID_TOKEN, MISSING_TOKEN, MISSING_SCOPE)) {
+            authDeniedCounter(reason);
+        }
+    }
+
+    /** The counters of a model, at 0 until its next version (called at start-up for each model in the database). */
+    public void model(String model) {
+        versionsCreated(model);
+        versionsReplayed(model);
+    }
+
+    /** The counter of an alias, at 0 until it next moves (called at start-up for each alias in the database). */
+    public void alias(String alias) {
+        aliasMovedCounter(alias);
     }
 
     public void versionCreated(String model) {
-        Counter.builder(VERSIONS_CREATED).tag("model", model).description("Model versions created")
-                .register(registry).increment();
+        versionsCreated(model).increment();
+    }
+
+    private Counter versionsCreated(String model) {
+        return Counter.builder(VERSIONS_CREATED).tag("model", model).description("Model versions created").register(registry);
     }
 
     /** A create request whose idempotency key had created a version was answered with it (nothing created). */
     public void versionReplayed(String model) {
-        Counter.builder(VERSIONS_REPLAYED).tag("model", model)
+        versionsReplayed(model).increment();
+    }
+
+    private Counter versionsReplayed(String model) {
+        return Counter.builder(VERSIONS_REPLAYED).tag("model", model)
                 .description("Create requests answered with the version their idempotency key created before")
-                .register(registry).increment();
+                .register(registry);
     }
 
     public void blobStored(long bytes) {
@@ -63,8 +103,11 @@ public class RegistryMetrics {
 
     /** @param reason a short slug, e.g. {@code digest-mismatch}, {@code too-large}, {@code invalid-digest} */
     public void uploadRejected(String reason) {
-        Counter.builder(UPLOAD_REJECTED).tag("reason", reason).description("Blob uploads refused")
-                .register(registry).increment();
+        uploadRejectedCounter(reason).increment();
+    }
+
+    private Counter uploadRejectedCounter(String reason) {
+        return Counter.builder(UPLOAD_REJECTED).tag("reason", reason).description("Blob uploads refused").register(registry);
     }
 
     public void eventPublished() {
@@ -77,8 +120,11 @@ public class RegistryMetrics {
 
     /** An alias (not {@code latest}) was pointed at another version. */
     public void aliasMoved(String alias) {
-        Counter.builder(ALIAS_MOVED).tag("alias", alias).description("Alias changes made through the API")
-                .register(registry).increment();
+        aliasMovedCounter(alias).increment();
+    }
+
+    private Counter aliasMovedCounter(String alias) {
+        return Counter.builder(ALIAS_MOVED).tag("alias", alias).description("Alias changes made through the API").register(registry);
     }
 
     public void retention(int versions, int blobs, long bytes) {
@@ -87,9 +133,13 @@ public class RegistryMetrics {
         bytesFreed.increment(bytes);
     }
 
-    /** @param reason {@code invalid-token}, {@code missing-token} or {@code missing-scope} */
+    /** @param reason {@link #INVALID_TOKEN}, {@link #MISSING_TOKEN} or {@link #MISSING_SCOPE} */
     public void authDenied(String reason) {
-        Counter.builder(AUTH_DENIED).tag("reason", reason).description("Requests refused for want of a valid token or scope")
-                .register(registry).increment();
+        authDeniedCounter(reason).increment();
+    }
+
+    private Counter authDeniedCounter(String reason) {
+        return Counter.builder(AUTH_DENIED).tag("reason", reason).description("Requests refused for want of a valid token or scope")
+                .register(registry);
     }
 }

@@ -43,13 +43,14 @@ public final class LocalStack implements AutoCloseable {
      * @param model           registry model name
      * @param batchSize       trainer images per step
      * @param checkpointEvery trainer steps between checkpoints
+     * @param checkpointInterval a checkpoint also after this long without one ({@code ZERO}: by steps only)
      * @param trainerThreads  libtorch intra-op threads of the trainer
      * @param evalMaxTrain    labelled training images the evaluator fits its probes on
      * @param evalMaxTest     test images the evaluator scores on
      * @param partitions      partitions of the raw and view topics
      */
     public record Options(Path home, Path work, Path dataDir, String model, int batchSize, int checkpointEvery,
-                          int trainerThreads, int evalMaxTrain, int evalMaxTest, int partitions) {
+                          Duration checkpointInterval, int trainerThreads, int evalMaxTrain, int evalMaxTest, int partitions) {
     }
 
     private static final HttpClient HTTP = HttpClient.newHttpClient();
@@ -85,9 +86,9 @@ public final class LocalStack implements AutoCloseable {
     public void start() throws IOException, InterruptedException {
         Path logs = logs();
         Files.createDirectories(logs);
-        out.printf("starting Kafka (KRaft)            log %s%n", logs.resolve("kafka.log"));
         kafka = KafkaProcess.start(options.work().resolve("kafka"), logs.resolve("kafka.log"), options.partitions(), 512);
         String bootstrap = kafka.bootstrapServers();
+        out.printf("%-10s ready on %s (Kafka bootstrap)  log %s%n", "kafka", bootstrap, logs.resolve("kafka.log"));
         int p = options.partitions();
         TopicAdmin.ensureTopics(bootstrap, Map.of(Topics.SAMPLES_RAW, p, Topics.views("simclr"), p, Topics.SAMPLES_DLQ, 1,
                 Topics.CHECKPOINTS, 1, Topics.CHECKPOINTS_DLQ, 1, Topics.EVALUATIONS, 1));
@@ -107,6 +108,7 @@ public final class LocalStack implements AutoCloseable {
                         "ssl.trainer.model-name", options.model(),
                         "ssl.trainer.batch-size", Integer.toString(options.batchSize()),
                         "ssl.trainer.checkpoint.every-steps", Integer.toString(options.checkpointEvery()),
+                        "ssl.trainer.checkpoint.interval", options.checkpointInterval().toMillis() + "ms",
                         "ssl.trainer.checkpoint.registry-url", registryUrl,
                         "ssl.trainer.checkpoint.spool-dir", options.work().resolve("trainer/spool").toAbsolutePath().toString()),
                 LocalProcesses.LIBTORCH_ENV);
@@ -184,6 +186,11 @@ public final class LocalStack implements AutoCloseable {
         return getJson(services.get("trainer"), "/api/v1/status");
     }
 
+    /** The dataset id ({@code name@train/test}) the evaluator stores its evaluations under, if it answers. */
+    public Optional<String> evalDatasetId() {
+        return getJson(services.get("eval"), "/api/v1/status").map(s -> s.path("datasetId").asText(null));
+    }
+
     /** All versions of the model, newest first (empty before the first). */
     public List<ModelVersion> versions() {
         return registry.allVersions(options.model());
@@ -197,6 +204,21 @@ public final class LocalStack implements AutoCloseable {
                 .filter(l -> !l.isBlank() && !l.startsWith("#"))
                 .map(l -> l.split("[{ ]", 2)[0])
                 .collect(Collectors.toCollection(TreeSet::new));
+    }
+
+    /**
+     * The counters ({@code ssl_*_total}) on a service's {@code /q/metrics}, by series: the name and its labels as
+     * exported (e.g. {@code ssl_eval_evaluations_total{status="failed"}}).
+     */
+    public Map<String, Double> counters(String service) throws IOException, InterruptedException {
+        String body = HTTP.send(HttpRequest.newBuilder(services.get(service).url("/q/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        Map<String, Double> counters = new java.util.TreeMap<>();
+        body.lines()
+                .filter(l -> l.startsWith("ssl_") && l.split("[{ ]", 2)[0].endsWith("_total"))
+                .forEach(l -> counters.put(l.substring(0, l.lastIndexOf(' ')).replace(",}", "}"),
+                        Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))));
+        return counters;
     }
 
     /** Sum of a counter on a service's {@code /q/metrics}, across its tags. */

@@ -13,8 +13,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -51,6 +53,10 @@ final class StackCommand implements Callable<Integer> {
     @Option(names = "--checkpoint-every", defaultValue = "100", description = "trainer steps between checkpoints (default: ${DEFAULT-VALUE})")
     int checkpointEvery;
 
+    @Option(names = "--checkpoint-interval", defaultValue = "2m",
+            description = "a checkpoint also after this long without one, whatever the steps; 0 = by steps only (default: ${DEFAULT-VALUE})")
+    Duration checkpointInterval;
+
     @Option(names = "--trainer-threads", defaultValue = "2", description = "libtorch threads of the trainer (default: ${DEFAULT-VALUE})")
     int trainerThreads;
 
@@ -69,6 +75,10 @@ final class StackCommand implements Callable<Integer> {
     Duration evalWait;
 
     private final PrintStream out = System.out;
+    /** The evaluator's dataset id ({@code name@train/test}): the evaluations this run waits for and shows. */
+    private volatile String dataset;
+    /** When training began (the services ready), for how long the run trained. */
+    private volatile long trainStart;
     private final AtomicBoolean feeding = new AtomicBoolean(true);
     private final AtomicBoolean finished = new AtomicBoolean();
 
@@ -84,7 +94,7 @@ final class StackCommand implements Callable<Integer> {
         Path runDir = work != null ? work : root.resolve("var/stack/" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
         Files.createDirectories(runDir);
         LocalStack stack = new LocalStack(new LocalStack.Options(root, runDir.toAbsolutePath(), dataDir, model, batchSize,
-                checkpointEvery, trainerThreads, evalTrain, evalTest, 4), out);
+                checkpointEvery, checkpointInterval, trainerThreads, evalTrain, evalTest, 4), out);
         Thread main = Thread.currentThread();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             if (!finished.get()) {
@@ -98,6 +108,7 @@ final class StackCommand implements Callable<Integer> {
         long t0 = System.nanoTime();
         out.printf("run folder %s%n", runDir.toAbsolutePath());
         stack.start();
+        dataset = stack.evalDatasetId().orElse(null);
         Thread feeder = new Thread(() -> {
             try {
                 long fed = 0;
@@ -121,11 +132,11 @@ final class StackCommand implements Callable<Integer> {
         feeder.start();
 
         out.printf("training for %s (Ctrl-C stops early and still prints the table)%n", Progress.format(budget));
-        long trainStart = System.nanoTime();
+        trainStart = System.nanoTime();
         try {
             while (System.nanoTime() - trainStart < budget.toNanos()) {
                 Thread.sleep(Math.min(15_000, Math.max(1, (budget.toNanos() - (System.nanoTime() - trainStart)) / 1_000_000)));
-                out.println(statusLine(stack, trainStart));
+                out.println(statusLine(stack, trainStart, dataset, images));
             }
         } catch (InterruptedException e) {
             return 130;
@@ -142,18 +153,16 @@ final class StackCommand implements Callable<Integer> {
             return;
         }
         try {
+            Duration trained = trainStart == 0 ? Duration.ZERO : Duration.ofNanos(System.nanoTime() - trainStart);
             stack.stopTrainer();
-            long deadline = System.nanoTime() + wait.toNanos();
-            List<ModelVersion> versions = stack.versions();
-            while (System.nanoTime() < deadline && versions.stream().anyMatch(v -> v.evaluations().isEmpty())) {
-                long pending = versions.stream().filter(v -> v.evaluations().isEmpty()).count();
-                out.printf("waiting for %d evaluation(s)...%n", pending);
-                Thread.sleep(5_000);
-                versions = stack.versions();
+            if (dataset == null) {
+                dataset = stack.evalDatasetId().orElse(null);
             }
+            List<ModelVersion> versions = awaitEvaluations(stack, wait);
             out.println();
-            out.print(EvaluationTable.render(model, versions));
+            out.print(dataset == null ? EvaluationTable.render(model, versions) : EvaluationTable.render(model, versions, dataset));
             out.println();
+            out.println(summary(versions, trained));
         } catch (Exception e) {
             out.println("cannot read the registry for the table: " + e.getMessage());
         } finally {
@@ -161,11 +170,49 @@ final class StackCommand implements Callable<Integer> {
         }
     }
 
+    /** Waits until every version has an evaluation on this run's dataset, or {@code wait} has passed. */
+    private List<ModelVersion> awaitEvaluations(LocalStack stack, Duration wait) throws InterruptedException {
+        long start = System.nanoTime();
+        long deadline = start + wait.toNanos();
+        StatusLine line = new StatusLine(out, System.console() != null);
+        List<ModelVersion> versions = stack.versions();
+        while (System.nanoTime() < deadline && versions.stream().anyMatch(v -> !evaluated(v, dataset))) {
+            long pending = versions.stream().filter(v -> !evaluated(v, dataset)).count();
+            line.show(String.format(Locale.ROOT, "waiting for the evaluation of %d of %d version(s) on %s (%s of at most %s)",
+                    pending, versions.size(), dataset == null ? "any dataset" : dataset,
+                    Progress.format(Duration.ofNanos(System.nanoTime() - start)), Progress.format(wait)), pending);
+            Thread.sleep(2_000);
+            versions = stack.versions();
+        }
+        line.end();
+        return versions;
+    }
+
+    /** Whether {@code v} has an evaluation on {@code dataset} (on any, when the evaluator's dataset is unknown). */
+    static boolean evaluated(ModelVersion v, String dataset) {
+        return v.evaluations().stream().anyMatch(e -> dataset == null || dataset.equals(e.dataset()));
+    }
+
+    /** How much the run trained, in steps, samples and passes over the images; and a word when that was too little. */
+    private String summary(List<ModelVersion> versions, Duration trainedFor) {
+        Optional<ModelVersion> last = versions.stream().max(Comparator.comparingInt(ModelVersion::version));
+        if (last.isEmpty()) {
+            return "no checkpoint was published: the trainer made no step in " + Progress.format(trainedFor)
+                    + " (see its log); try a longer --budget";
+        }
+        ModelVersion v = last.get();
+        String trained = String.format(Locale.ROOT, "trained %,d steps on %,d samples (%.2f epochs of %,d images) in %s",
+                v.step(), v.samplesSeen(), (double) v.samplesSeen() / images, images, Progress.format(trainedFor));
+        boolean tooShort = dataset != null && EvaluationTable.latest(v, dataset)
+                .flatMap(e -> EvaluationTable.untrained(v, e)).isPresent();
+        return tooShort ? trained + ": too short to learn features; try --budget 10m or more" : trained;
+    }
+
     private static long trainerSamples(LocalStack stack) {
         return stack.trainerStatus().map(t -> t.path("samplesSeen").asLong()).orElse(0L);
     }
 
-    private static String statusLine(LocalStack stack, long trainStart) {
+    private static String statusLine(LocalStack stack, long trainStart, String dataset, int images) {
         String elapsed = Progress.format(Duration.ofNanos(System.nanoTime() - trainStart));
         JsonNode t = stack.trainerStatus().orElse(null);
         List<ModelVersion> versions;
@@ -174,17 +221,64 @@ final class StackCommand implements Callable<Integer> {
         } catch (RuntimeException e) {
             versions = List.of();
         }
-        long evaluated = versions.stream().filter(v -> !v.evaluations().isEmpty()).count();
+        long evaluated = versions.stream().filter(v -> evaluated(v, dataset)).count();
         String restarts = stack.restartSummary();
         restarts = restarts.isEmpty() ? "" : " | " + restarts;
         if (t == null) {
             return String.format(Locale.ROOT, "[%s] trainer not answering | versions %d, evaluated %d%s", elapsed, versions.size(),
                     evaluated, restarts);
         }
-        return String.format(Locale.ROOT, "[%s] trainer %s step %d loss %s | step %.0f ms, data wait %.0f ms | %,d samples | versions %d, evaluated %d%s",
+        long samples = t.path("samplesSeen").asLong();
+        return String.format(Locale.ROOT,
+                "[%s] trainer %s, step %d, loss %s | median step %s, data wait %.0f ms | %,d samples (%.2f epochs) | versions %d, "
+                        + "evaluated %d%s",
                 elapsed, t.path("state").asText(), t.path("step").asLong(),
                 t.path("loss").isNumber() ? String.format(Locale.ROOT, "%.3f", t.path("loss").asDouble()) : "-",
-                t.path("medianStepMs").asDouble(), t.path("medianDataWaitMs").asDouble(), t.path("samplesSeen").asLong(),
-                versions.size(), evaluated, restarts);
+                millis(t.path("medianStepMs").asDouble()), t.path("medianDataWaitMs").asDouble(), samples,
+                (double) samples / images, versions.size(), evaluated, restarts);
+    }
+
+    /** {@code 850 ms}, {@code 11.6 s}. */
+    private static String millis(double ms) {
+        return ms < 1_000 ? String.format(Locale.ROOT, "%.0f ms", ms) : String.format(Locale.ROOT, "%.1f s", ms / 1_000);
+    }
+
+    /**
+     * A line that changes in place: redrawn on a terminal; elsewhere (a log, CI) printed when what it reports changes and
+     * at most every 30 s otherwise, so that a wait of minutes is a few lines and not one every few seconds.
+     */
+    static final class StatusLine {
+        private final PrintStream out;
+        private final boolean terminal;
+        private Object lastState;
+        private long lastPrinted;
+        private int width;
+
+        StatusLine(PrintStream out, boolean terminal) {
+            this.out = out;
+            this.terminal = terminal;
+        }
+
+        /** @param state what the line reports, without its clock (e.g. a count): a change is printed at once */
+        void show(String line, Object state) {
+            if (terminal) {
+                out.print("\r" + line + " ".repeat(Math.max(0, width - line.length())));
+                width = line.length();
+                out.flush();
+                return;
+            }
+            long now = System.nanoTime();
+            if (!state.equals(lastState) || now - lastPrinted >= Duration.ofSeconds(30).toNanos()) {
+                out.println(line);
+                lastState = state;
+                lastPrinted = now;
+            }
+        }
+
+        void end() {
+            if (terminal && width > 0) {
+                out.println();
+            }
+        }
     }
 }

@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 /** {@code sslctl table}: the evaluation table of a model, from a running registry. */
-@Command(name = "table", mixinStandardHelpOptions = true, description = "Print a model's versions with their evaluation numbers.")
+@Command(name = "table", mixinStandardHelpOptions = true, description = "Print a model's versions with their evaluation numbers, a table per evaluation dataset.")
 final class TableCommand implements Callable<Integer> {
 
     @Option(names = "--registry", defaultValue = "http://localhost:8081", description = "registry URL (default: ${DEFAULT-VALUE})")
@@ -20,6 +20,10 @@ final class TableCommand implements Callable<Integer> {
     @Option(names = "--model", defaultValue = "fmnist-simclr", description = "model name (default: ${DEFAULT-VALUE})")
     String model;
 
+    @Option(names = "--dataset", description = "only the evaluations on this dataset id, e.g. fashion-mnist@10000/10000 "
+            + "(default: a table per dataset the versions were evaluated on)")
+    String dataset;
+
     @Option(names = "--token", description = "bearer token, if the registry requires one")
     String token;
 
@@ -27,7 +31,7 @@ final class TableCommand implements Callable<Integer> {
     public Integer call() {
         RegistryClient client = new RegistryClient(registry, token, Duration.ofSeconds(30));
         List<ModelVersion> all = client.allVersions(model);
-        System.out.print(EvaluationTable.render(model, all));
+        System.out.print(dataset == null ? EvaluationTable.render(model, all) : EvaluationTable.render(model, all, dataset));
         return 0;
     }
 }

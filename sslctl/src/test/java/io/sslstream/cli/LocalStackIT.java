@@ -58,7 +58,8 @@ class LocalStackIT {
     @BeforeAll
     static void startStack() throws Exception {
         Path work = Path.of("target/e2e-" + System.currentTimeMillis()).toAbsolutePath();
-        stack = new LocalStack(new LocalStack.Options(Main.repositoryHome(), work, SUBSET, MODEL, 64, 10, 2, 4000, 1000, 2),
+        stack = new LocalStack(new LocalStack.Options(Main.repositoryHome(), work, SUBSET, MODEL, 64, 10, Duration.ofMinutes(2), 2, 4000,
+                1000, 2),
                 System.out);
         stack.start();
     }
@@ -71,6 +72,35 @@ class LocalStackIT {
             } finally {
                 stack.close();
             }
+        }
+    }
+
+    /**
+     * Right after start-up, before any data: every service's counters are on /q/metrics at 0, so that Prometheus sees
+     * their first increment (a series that first appears at 1 hides it from rate and increase).
+     */
+    @Test
+    @Order(0)
+    void everyServiceShowsItsCountersAtZeroBeforeTheFirstEvent() throws Exception {
+        Map<String, List<String>> expected = Map.of(
+                "registry", List.of("ssl_registry_blobs_bytes_stored_total", "ssl_registry_events_published_total",
+                        "ssl_registry_upload_rejected_total{reason=\"too-large\"}", "ssl_registry_auth_denied_total{reason=\"missing-token\"}",
+                        "ssl_registry_retention_versions_deleted_total"),
+                "augmenter", List.of("ssl_augmenter_samples_in_total", "ssl_augmenter_views_out_total{recipe=\"simclr\"}",
+                        "ssl_augmenter_producer_errors_total", "ssl_augmenter_ingest_samples_total{type=\"png\"}"),
+                "trainer", List.of("ssl_trainer_steps_total", "ssl_trainer_samples_seen_total", "ssl_trainer_checkpoints_published_total",
+                        "ssl_trainer_checkpoints_upload_failures_total", "ssl_trainer_nonfinite_steps_total"),
+                "eval", List.of("ssl_eval_evaluations_total{status=\"succeeded\"}", "ssl_eval_evaluations_total{status=\"failed\"}",
+                        "ssl_eval_dead_letters_total{reason=\"internal-error\"}"));
+        for (Map.Entry<String, List<String>> e : expected.entrySet()) {
+            Map<String, Double> counters = stack.counters(e.getKey());
+            Set<String> names = new TreeSet<>();
+            counters.keySet().forEach(series -> names.add(series.split("\\{")[0]));
+            for (String wanted : e.getValue()) { // a name alone stands for any of its series (the trainer's carry run and method)
+                assertThat(wanted.contains("{") ? counters.keySet() : names).as("counters of %s right after start", e.getKey())
+                        .contains(wanted);
+            }
+            assertThat(counters).as("counters of %s before any data", e.getKey()).allSatisfy((series, value) -> assertThat(value).isZero());
         }
     }
 

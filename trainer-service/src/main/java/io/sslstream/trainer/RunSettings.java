@@ -74,6 +74,10 @@ public record RunSettings(String modelName, String runId, String recipe, String 
         if (c.checkpoint().everySteps() < 1 || c.logEverySteps() < 1) {
             throw new IllegalArgumentException("checkpoint.every-steps and log-every-steps must be >= 1");
         }
+        if (c.checkpoint().interval().isNegative()) {
+            throw new IllegalArgumentException("checkpoint.interval must be 0 (by steps only) or positive, got "
+                    + c.checkpoint().interval());
+        }
         return new RunSettings(c.modelName(), c.runId(), c.recipe(), encoder, new Learner.Settings(ms, opt, c.batchSize(), c.seed()),
                 c.maxSteps());
     }

@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
+import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.util.concurrent.TimeUnit;
@@ -14,8 +15,11 @@ import java.util.function.Supplier;
 
 /**
  * Every meter of the trainer, exported as {@code ssl_trainer_*} on {@code /q/metrics}. The names and tags are what
- * the dashboard and the alerts in {@code k8s/base/monitoring} query: a rename here is a rename there.
+ * the dashboard and the alerts in {@code k8s/base/monitoring} query: a rename here is a rename there. Created at
+ * start-up, so that every counter tagged by run and method is on {@code /q/metrics} at 0 before its first increment;
+ * {@link #REJECTED} starts at a reason's first rejection (its reasons are the codec's, an open set).
  */
+@Startup
 @ApplicationScoped
 public class TrainerMetrics {
 

@@ -8,7 +8,8 @@ import java.util.List;
  * @param runId                  training run
  * @param method                 SSL method
  * @param encoder                encoder architecture
- * @param state                  {@code starting}, {@code waiting-for-data}, {@code training}, {@code stopped}, {@code failed}
+ * @param state                  {@code resuming} (looking for the run's newest checkpoint), {@code starting},
+ *                               {@code waiting-for-data}, {@code training}, {@code stopped}, {@code failed}
  * @param step                   optimizer steps of the run (a resumed run counts on from its checkpoint)
  * @param samplesSeen            view sets the run trained on
  * @param learningRate           learning rate of the next step
@@ -34,6 +35,13 @@ public record TrainerStatus(String runId, String method, String encoder, String 
                             double medianStepMs, double medianDataWaitMs, int intraOpThreads, long checkpointsPublished,
                             int lastPublishedVersion, Integer pendingCheckpoints, String checkpointProblem, String error,
                             long nonFiniteSteps, List<String> skippedCheckpoints) {
+
+    /** This status with another state. */
+    public TrainerStatus withState(String now) {
+        return new TrainerStatus(runId, method, encoder, now, step, samplesSeen, learningRate, resumedFromStep, resumedLoss,
+                initialLoss, loss, medianStepMs, medianDataWaitMs, intraOpThreads, checkpointsPublished, lastPublishedVersion,
+                pendingCheckpoints, checkpointProblem, error, nonFiniteSteps, skippedCheckpoints);
+    }
 
     /** This status with the uploader's fields as they are now. */
     public TrainerStatus withCheckpoints(long published, int lastVersion, Integer pending, String problem) {

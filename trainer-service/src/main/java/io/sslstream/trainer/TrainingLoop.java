@@ -36,7 +36,7 @@ import java.util.concurrent.atomic.AtomicReference;
 /**
  * The training thread: restores the run's newest checkpoint if there is one ({@link ResumeService}), then takes
  * batches from the {@link ViewQueue}, steps the {@link Learner}, logs progress, keeps the metrics and spools a
- * checkpoint every N steps for the {@link CheckpointUploader}.
+ * checkpoint every N steps, and after a while without one, for the {@link CheckpointUploader}.
  */
 @ApplicationScoped
 public class TrainingLoop {
@@ -72,6 +72,7 @@ public class TrainingLoop {
     private long nonFiniteSteps;
     private int nonFiniteInRow;
     private long lastCheckpointStep;
+    private long lastCheckpointNanos;
     private Long resumedFromStep;
     private Double resumedLoss;
     private Double runInitialLoss;
@@ -123,14 +124,15 @@ public class TrainingLoop {
         return running;
     }
 
-    /** The training part as of the latest step; the checkpoints part (uploads, spool) as it is now. */
+    /** The training part as of the latest step; the state and the checkpoints part (uploads, spool) as they are now. */
     public TrainerStatus status() {
         TrainerStatus s = status.get();
         if (s == null) {
             s = new TrainerStatus(settings.runId(), settings.method().method(), settings.encoder(), state, 0, 0, learningRate, null,
                     null, null, null, 0, 0, 0, 0, 0, null, null, error, 0, resume.skipped());
         }
-        return s.withCheckpoints(uploader.published(), uploader.lastVersion(), pending(), uploader.problem());
+        // the state now: a trainer waiting minutes for its first batch, or in a 10 s step, is not still "resuming"
+        return s.withState(state).withCheckpoints(uploader.published(), uploader.lastVersion(), pending(), uploader.problem());
     }
 
     private void run() {
@@ -140,6 +142,7 @@ public class TrainingLoop {
         try {
             state = "resuming";
             Optional<ResumeService.Checkpoint> checkpoint = resume.await(Duration.ofDays(1));
+            state = "starting";
             intraOpThreads = Threads.configure(config.threads());
             try (Learner learner = new Learner(settings.learner(), device)) {
                 if (checkpoint.isPresent()) {
@@ -172,6 +175,7 @@ public class TrainingLoop {
     private void train(Learner learner) throws InterruptedException {
         int batchSize = settings.learner().batchSize();
         long lastLog = System.nanoTime();
+        lastCheckpointNanos = lastLog;
         try (BatchFeed feed = config.prefetch() ? BatchFeed.prefetching(queue, learner, batchSize, this::isRunning)
                 : BatchFeed.direct(queue, learner, batchSize, this::isRunning)) {
             while (running && (settings.maxSteps() == 0 || step < settings.maxSteps())) {
@@ -202,7 +206,7 @@ public class TrainingLoop {
                             step, mean(recentLosses, processSteps), learningRate, median(stepMs), median(waitMs),
                             config.logEverySteps() * batchSize / secs, samplesSeen);
                 }
-                if (step % config.checkpoint().everySteps() == 0) {
+                if (checkpointDue(t2)) {
                     checkpoint(learner);
                 }
             }
@@ -269,6 +273,13 @@ public class TrainingLoop {
         publishStatus();
     }
 
+    /** Every {@code every-steps} steps, and once {@code interval} has passed since the last checkpoint or the start. */
+    private boolean checkpointDue(long now) {
+        Duration interval = config.checkpoint().interval();
+        return step % config.checkpoint().everySteps() == 0
+                || (!interval.isZero() && now - lastCheckpointNanos >= interval.toNanos());
+    }
+
     private void checkpoint(Learner learner) {
         String bad = learner.firstNonFinite();
         if (bad != null) {
@@ -280,6 +291,7 @@ public class TrainingLoop {
         uploader.submit(name, file -> learner.save(file, manifest));
         checkpointOffsets.commit(manifest.offsets()); // the group's offsets: what a crash from here on would read again
         lastCheckpointStep = step;
+        lastCheckpointNanos = System.nanoTime();
         Log.debugf("spooled checkpoint %s", name);
     }
 

@@ -270,6 +270,7 @@ class TrainerResumeIT {
                     .property("ssl.trainer.threads", "2")
                     .property("ssl.trainer.log-every-steps", "10")
                     .property("ssl.trainer.checkpoint.every-steps", Integer.toString(every))
+                    .property("ssl.trainer.checkpoint.interval", "0") // by steps only: the tests count them
                     .property("ssl.trainer.checkpoint.spool-dir", spool.toString())
                     .property("ssl.trainer.checkpoint.registry-url", "http://localhost:" + registryPort)
                     .property("ssl.trainer.resume.max-backoff", "2s")

@@ -210,7 +210,8 @@ public class SampleResource {
                     + "); send them again: ids are stable and the same sample always gives the same views");
         }
         for (RawSample s : samples) {
-            metrics.ingestStored(s.isRawPixels() ? "pixels" : s.contentType().substring("image/".length()));
+            metrics.ingestStored(s.isRawPixels() ? AugmenterMetrics.PIXELS
+                    : SampleDecoder.PNG.equals(s.contentType()) ? AugmenterMetrics.PNG : AugmenterMetrics.JPEG);
         }
         return Response.accepted(new Accepted(samples.stream().map(RawSample::sampleId).toList(), Topics.SAMPLES_RAW)).build();
     }

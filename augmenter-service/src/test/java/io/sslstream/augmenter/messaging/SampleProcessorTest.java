@@ -152,7 +152,7 @@ class SampleProcessorTest {
 
     private SampleProcessor processor(Recipe... recipes) {
         Augmenter augmenter = new Augmenter(new SampleDecoder(1 << 20), List.of(recipes), 0);
-        return new SampleProcessor(augmenter, new AugmenterMetrics(registry));
+        return new SampleProcessor(augmenter, new AugmenterMetrics(registry, List.of()));
     }
 
     private static ConsumerRecord<String, byte[]> incoming(String key, byte[] value) {

@@ -71,7 +71,8 @@ public final class ChaosRun {
         long t0 = System.nanoTime();
         String model = "chaos";
         LocalStack stack = new LocalStack(new LocalStack.Options(options.home(), options.work(), options.dataDir(), model,
-                options.batch(), options.checkpointEvery(), 1, options.evalTrain(), options.evalTest(), 2), out);
+                // by steps only, as the chaos report says (a checkpoint every N steps)
+                options.batch(), options.checkpointEvery(), Duration.ZERO, 1, options.evalTrain(), options.evalTest(), 2), out);
         Map<String, List<String>> points = new LinkedHashMap<>();
         for (Fault f : options.faults()) {
             if (f.failpoint != null) {

@@ -127,6 +127,7 @@ final class PipelineRun {
             tr.put("ssl.trainer.threads", Integer.toString(setup.trainerThreads()));
             tr.put("ssl.trainer.resume.enabled", "false");
             tr.put("ssl.trainer.checkpoint.every-steps", "100000000");
+            tr.put("ssl.trainer.checkpoint.interval", "0");
             tr.put("ssl.trainer.checkpoint.on-shutdown", "false");
             tr.put("ssl.trainer.checkpoint.spool-dir", work.resolve("trainer/spool").toAbsolutePath().toString());
             tr.putAll(setup.trainerProps());

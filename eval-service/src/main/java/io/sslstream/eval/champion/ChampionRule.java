@@ -10,7 +10,7 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * When the {@code champion} alias moves: to a version whose succeeded evaluation scores more than {@code margin}
+ * When the {@code champion} alias (or the evaluator's own, {@code ssl.eval.champion.alias}) moves: to a version whose succeeded evaluation scores more than {@code margin}
  * above the champion's on the deciding protocol (encoder features), on the same dataset id; or to the first
  * version evaluated when there is no champion. A champion without a succeeded evaluation of that protocol on this
  * dataset id (set by hand, or measured on another dataset or subset) cannot be compared and counts as absent: the
@@ -18,9 +18,6 @@ import java.util.Optional;
  * moves the alias. Pure: the registry calls are {@link ChampionService}'s.
  */
 public final class ChampionRule {
-
-    /** The alias this evaluator moves. */
-    public static final String ALIAS = "champion";
 
     /** Differences below this are float noise, not a lift (accuracies are counts over the test split). */
     static final double EPSILON = 1e-9;

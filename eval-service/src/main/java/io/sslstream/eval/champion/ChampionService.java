@@ -12,18 +12,24 @@ import io.sslstream.eval.protocol.ProtocolSpec;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
- * Applies {@link ChampionRule} after an evaluation is stored and published: reads the {@code champion} alias (and,
- * when its answer carries no comparable evaluation, the champion version itself, in case the alias answer is
- * older than its evaluation), and moves the alias when the rule says so. Idempotent: an evaluation considered
+ * Applies {@link ChampionRule} after an evaluation is stored and published: reads this evaluator's alias
+ * ({@code ssl.eval.champion.alias}, {@code champion} by default; and, when its answer carries no comparable evaluation,
+ * the champion version itself, in case the alias answer is older than its evaluation), and moves the alias when the
+ * rule says so. Idempotent: an evaluation considered
  * again after a restart finds the alias where it left it.
  *
- * <p>The registry offers no compare-and-set on aliases: two evaluators on one model can race; run one that moves
- * {@code champion} per model ({@code ssl.eval.champion.enabled=false} on the others).
+ * <p>The alias is decided on this evaluator's dataset alone: an evaluator on another dataset moves an alias of its own,
+ * and the registry offers no compare-and-set on aliases, so run one evaluator per model and alias
+ * ({@code ssl.eval.champion.enabled=false} on the others).
  */
 @ApplicationScoped
 public class ChampionService {
+
+    /** The registry's rule for aliases a client may set ({@code latest} is its own); checked at start-up by {@code Evaluator}. */
+    public static final Pattern ALIAS = Pattern.compile("[a-z][a-z0-9._-]{0,63}");
 
     private final EvalConfig config;
     private final RegistryGateway registry;
@@ -48,24 +54,25 @@ public class ChampionService {
         }
         String protocol = ProtocolSpec.parse(config.champion().protocol()).name();
         String model = done.modelName();
+        String alias = config.champion().alias();
         try {
-            Optional<ModelVersion> current = registry.alias(model, ChampionRule.ALIAS);
+            Optional<ModelVersion> current = registry.alias(model, alias);
             if (current.isPresent() && current.get().version() != done.version()
                     && ChampionRule.comparable(current.get(), done.dataset(), protocol).isEmpty()) {
                 current = reRead(model, current.get().version());
             }
             ChampionRule.Decision d = ChampionRule.decide(done, current, protocol, config.champion().margin());
             if (d.move()) {
-                registry.setAlias(model, ChampionRule.ALIAS, done.version());
+                registry.setAlias(model, alias, done.version());
                 metrics.champion(model, done.version(), protocol, d.accuracy(), true);
-                Log.infof("champion of %s moved from %s to v%d: %s", model, d.previousVersion() == null ? "none"
+                Log.infof("%s of %s moved from %s to v%d: %s", alias, model, d.previousVersion() == null ? "none"
                         : "v" + d.previousVersion(), done.version(), d.reason());
             } else {
                 if (d.previousVersion() != null) {
                     metrics.champion(model, d.previousVersion(), protocol,
                             d.previousAccuracy() == null ? Double.NaN : d.previousAccuracy(), false);
                 }
-                Log.infof("champion of %s stays v%s: v%d %s", model, d.previousVersion(), done.version(), d.reason());
+                Log.infof("%s of %s stays v%s: v%d %s", alias, model, d.previousVersion(), done.version(), d.reason());
             }
             return Optional.of(d);
         } catch (RegistryException e) {

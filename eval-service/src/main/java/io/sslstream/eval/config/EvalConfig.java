@@ -60,8 +60,16 @@ public interface EvalConfig {
     @WithDefault("0")
     int randomInitSeed();
 
-    /** Moving the {@code champion} alias to the best evaluated version. */
+    /** Moving the {@code champion} alias (or this evaluator's own) to the best evaluated version. */
     Champion champion();
+
+    /**
+     * Consumer group of the checkpoint events ({@code mp.messaging.incoming.checkpoints.group.id} follows it). The
+     * evaluators of one dataset share a group; an evaluator of another dataset needs a group of its own, or the two
+     * would split the events between them.
+     */
+    @WithDefault("eval")
+    String groupId();
 
     /**
      * Before an evaluation found in the registry is published again (a restart between storing and publishing),
@@ -164,9 +172,16 @@ public interface EvalConfig {
 
     /** Moving the {@code champion} alias. */
     interface Champion {
-        /** Move {@code champion} at all (switch off on an evaluator whose dataset should not decide it). */
+        /** Move the alias at all (off: this evaluator only stores and publishes its evaluations). */
         @WithDefault("true")
         boolean enabled();
+
+        /**
+         * The alias this evaluator moves, decided on its own dataset alone: an evaluator on a second dataset moves an
+         * alias of its own (e.g. {@code champion-shop}), never another dataset's. Lower case, {@code [a-z][a-z0-9._-]*}.
+         */
+        @WithDefault("champion")
+        String alias();
 
         /** The protocol that decides, on the encoder's features (one of {@code protocols}). */
         @WithDefault("linear")

@@ -87,7 +87,7 @@ public class RegistryProblemMappers {
     /** A bearer token that is malformed or unknown. */
     @ServerExceptionMapper
     public Response authenticationFailed(AuthenticationFailedException e, UriInfo uri) {
-        metrics.authDenied("invalid-token");
+        metrics.authDenied(RegistryMetrics.INVALID_TOKEN);
         return challenge(problems.response(401, "invalid-token", "Invalid token",
                 "the bearer token is not one this registry knows (or the Authorization header is not a bearer token)", uri),
                 ", error=\"invalid_token\"");
@@ -96,7 +96,7 @@ public class RegistryProblemMappers {
     /** No token where the operation needs one. */
     @ServerExceptionMapper
     public Response unauthorized(UnauthorizedException e, UriInfo uri, ResourceInfo resource) {
-        metrics.authDenied("missing-token");
+        metrics.authDenied(RegistryMetrics.MISSING_TOKEN);
         return challenge(problems.response(401, "missing-token", "Token required",
                 "this request needs a bearer token with scope " + required(resource) + " (Authorization: Bearer <token>)", uri), "");
     }
@@ -104,7 +104,7 @@ public class RegistryProblemMappers {
     /** A token whose scopes do not cover the operation. */
     @ServerExceptionMapper
     public Response forbidden(ForbiddenException e, UriInfo uri, ResourceInfo resource) {
-        metrics.authDenied("missing-scope");
+        metrics.authDenied(RegistryMetrics.MISSING_SCOPE);
         return problems.response(403, "missing-scope", "Scope missing",
                 "token '" + identity.getPrincipal().getName() + "' has scopes " + new TreeSet<>(identity.getRoles())
                         + " but this request needs scope " + required(resource), uri);

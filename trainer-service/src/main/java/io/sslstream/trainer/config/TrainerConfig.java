@@ -186,6 +186,13 @@ public interface TrainerConfig {
         @WithDefault("100")
         int everySteps();
 
+        /**
+         * Also publish one when this much time has passed since the last checkpoint (or since training started), so
+         * that a slow trainer publishes too; {@code 0} = by steps only.
+         */
+        @WithDefault("2m")
+        Duration interval();
+
         /** Publish a final checkpoint on shutdown if steps were made since the last one. */
         @WithDefault("true")
         boolean onShutdown();
