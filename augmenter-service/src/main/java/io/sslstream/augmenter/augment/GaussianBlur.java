@@ -7,8 +7,8 @@ package io.sslstream.augmenter.augment;
  *
  * <p>Rows are blurred horizontally into a ring of {@code kernelSize} float rows, each once, and the vertical pass
  * combines the ring: the work arrays hold a few rows, never a whole image. Both passes run tap by tap over a whole
- * row ({@code out[i] += k[t] * in[i + t * step]}), a loop the JIT turns into SIMD instructions, and add the taps in
- * the same order as a per-pixel sum would, so the result does not depend on the loop order.
+ * row, four taps per pass ({@link #taps}), loops the JIT turns into SIMD instructions, and add the taps in the same
+ * order as a per-pixel sum would, so the result does not depend on the loop order.
  */
 public final class GaussianBlur {
 
@@ -73,21 +73,22 @@ public final class GaussianBlur {
         float[] acc = s.blurRow(rowLen);
         float[] padded = s.blurPadded((width + 2 * r) * channels);
         byte[] dst = new byte[src.length];
+        int[] rowTaps = new int[kernelSize]; // where tap t of a row starts in padded
+        for (int t = 0; t < kernelSize; t++) {
+            rowTaps[t] = t * channels;
+        }
+        int[] ringTaps = new int[kernelSize]; // where tap t of an output row starts in the ring
         // ring slot of row position p (p may lie outside the image; its row is the reflected one)
         for (int p = -r; p < r; p++) {
-            horizontal(src, reflect(p, height) * rowLen, width, channels, k, padded, ring, Math.floorMod(p, kernelSize) * rowLen);
+            horizontal(src, reflect(p, height) * rowLen, width, channels, k, rowTaps, padded, ring, Math.floorMod(p, kernelSize) * rowLen);
         }
         for (int y = 0; y < height; y++) {
             int p = y + r;
-            horizontal(src, reflect(p, height) * rowLen, width, channels, k, padded, ring, Math.floorMod(p, kernelSize) * rowLen);
-            java.util.Arrays.fill(acc, 0, rowLen, 0f);
+            horizontal(src, reflect(p, height) * rowLen, width, channels, k, rowTaps, padded, ring, Math.floorMod(p, kernelSize) * rowLen);
             for (int t = 0; t < kernelSize; t++) {
-                float w = k[t];
-                int from = Math.floorMod(y - r + t, kernelSize) * rowLen;
-                for (int i = 0; i < rowLen; i++) {
-                    acc[i] += w * ring[from + i];
-                }
+                ringTaps[t] = Math.floorMod(y - r + t, kernelSize) * rowLen;
             }
+            taps(k, ring, ringTaps, acc, 0, rowLen);
             int o = y * rowLen;
             for (int i = 0; i < rowLen; i++) {
                 dst[o + i] = (byte) ColorJitter.roundClamp(acc[i]);
@@ -98,9 +99,10 @@ public final class GaussianBlur {
 
     /**
      * One source row (starting at {@code row}) blurred horizontally into {@code ring[at .. at + width * c)}, by way of
-     * {@code padded}: the row as floats with {@code r = k.length / 2} reflected pixels on either side.
+     * {@code padded}: the row as floats with {@code k.length / 2} reflected pixels on either side.
      */
-    private static void horizontal(byte[] src, int row, int width, int c, float[] k, float[] padded, float[] ring, int at) {
+    private static void horizontal(byte[] src, int row, int width, int c, float[] k, int[] rowTaps, float[] padded,
+                                   float[] ring, int at) {
         int r = k.length / 2;
         for (int x = -r; x < width + r; x++) {
             int from = row + reflect(x, width) * c;
@@ -109,13 +111,35 @@ public final class GaussianBlur {
                 padded[to + ch] = src[from + ch] & 0xFF;
             }
         }
-        int rowLen = width * c;
-        java.util.Arrays.fill(ring, at, at + rowLen, 0f);
-        for (int t = 0; t < k.length; t++) {
+        taps(k, padded, rowTaps, ring, at, width * c);
+    }
+
+    /**
+     * {@code out[at + i] = k[0] * in[from[0] + i] + k[1] * in[from[1] + i] + ...} for {@code i < n}, the taps added
+     * left to right as a per-pixel loop would add them (Java float arithmetic is exact to the order written, so the
+     * result is bit for bit that loop's). Four taps per pass over {@code out}: a quarter of the loads and stores of
+     * {@code out}, and loops the JIT turns into SIMD instructions. The first tap needs no zeroed {@code out}:
+     * {@code 0f + x == x} for the non-negative products of pixels and Gaussian weights.
+     */
+    private static void taps(float[] k, float[] in, int[] from, float[] out, int at, int n) {
+        float w0 = k[0];
+        int f0 = from[0];
+        for (int i = 0; i < n; i++) {
+            out[at + i] = w0 * in[f0 + i];
+        }
+        int t = 1;
+        for (; t + 3 < k.length; t += 4) {
+            float a = k[t], b = k[t + 1], c = k[t + 2], d = k[t + 3];
+            int fa = from[t], fb = from[t + 1], fc = from[t + 2], fd = from[t + 3];
+            for (int i = 0; i < n; i++) {
+                out[at + i] = out[at + i] + a * in[fa + i] + b * in[fb + i] + c * in[fc + i] + d * in[fd + i];
+            }
+        }
+        for (; t < k.length; t++) {
             float w = k[t];
-            int off = t * c;
-            for (int i = 0; i < rowLen; i++) {
-                ring[at + i] += w * padded[off + i];
+            int f = from[t];
+            for (int i = 0; i < n; i++) {
+                out[at + i] += w * in[f + i];
             }
         }
     }
