@@ -244,6 +244,18 @@ public class AugmenterBenchmark implements Callable<Integer> {
         if (scale != 1) {
             command.append(" --scale ").append(trim(scale));
         }
+        if (warmup != 0.3) {
+            command.append(" --warmup ").append(trim(warmup));
+        }
+        if (partitions != 4) {
+            command.append(" --partitions ").append(partitions);
+        }
+        if (jar != null) {
+            command.append(" --jar ").append(jar);
+        }
+        if (!label.equals("this build")) {
+            command.append(" --label '").append(label).append("'");
+        }
         if (compareJar != null) {
             command.append(" --compare-jar ").append(compareJar).append(" --compare-label '").append(compareLabel).append("'");
         }
@@ -254,6 +266,11 @@ public class AugmenterBenchmark implements Callable<Integer> {
         }
         if (!replicas.equals(List.of(1))) {
             command.append(" --replicas ").append(String.join(",", replicas.stream().map(String::valueOf).toList()));
+        }
+        if (noPeer) {
+            command.append(" --no-peer");
+        } else if (!peerWorkers.equals(List.of(1))) {
+            command.append(" --peer-workers ").append(String.join(",", peerWorkers.stream().map(String::valueOf).toList()));
         }
         if (jfr) {
             command.append(" --jfr");
