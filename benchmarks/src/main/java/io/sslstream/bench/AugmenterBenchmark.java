@@ -312,7 +312,7 @@ public class AugmenterBenchmark implements Callable<Integer> {
                         Report.n0(r.views() / (r.augmenterCpu() - r.threads().getOrDefault(ThreadCpu.JIT, 0.0))),
                         Report.n1(1e6 * r.augmenterCpu() / r.views()), Report.n1(1e6 * r.brokerCpu() / r.views()),
                         p == null ? "-" : Report.n0(p.path("views_per_s").asDouble()) + " (" + p.path("workers").asInt() + " w)",
-                        Report.n0(peerPerCpu), Report.ratio(r.viewsPerCpuSecond() / peerPerCpu)));
+                        p == null ? "-" : Report.n0(peerPerCpu), p == null ? "-" : Report.ratio(r.viewsPerCpuSecond() / peerPerCpu)));
             }
         }
         report.table(List.of("case", "augmenter", "recipe", "view sets x views in the window", "window s", "views/s", "augmenter cores",
