@@ -73,22 +73,22 @@ public final class GaussianBlur {
         float[] acc = s.blurRow(rowLen);
         float[] padded = s.blurPadded((width + 2 * r) * channels);
         byte[] dst = new byte[src.length];
-        int[] rowTaps = new int[kernelSize]; // where tap t of a row starts in padded
+        // where tap t starts: at [t] in the padded row, at [kernelSize + t] in the ring (set per output row)
+        int[] tapStarts = s.blurTaps(2 * kernelSize);
         for (int t = 0; t < kernelSize; t++) {
-            rowTaps[t] = t * channels;
+            tapStarts[t] = t * channels;
         }
-        int[] ringTaps = new int[kernelSize]; // where tap t of an output row starts in the ring
         // ring slot of row position p (p may lie outside the image; its row is the reflected one)
         for (int p = -r; p < r; p++) {
-            horizontal(src, reflect(p, height) * rowLen, width, channels, k, rowTaps, padded, ring, Math.floorMod(p, kernelSize) * rowLen);
+            horizontal(src, reflect(p, height) * rowLen, width, channels, k, tapStarts, padded, ring, Math.floorMod(p, kernelSize) * rowLen);
         }
         for (int y = 0; y < height; y++) {
             int p = y + r;
-            horizontal(src, reflect(p, height) * rowLen, width, channels, k, rowTaps, padded, ring, Math.floorMod(p, kernelSize) * rowLen);
+            horizontal(src, reflect(p, height) * rowLen, width, channels, k, tapStarts, padded, ring, Math.floorMod(p, kernelSize) * rowLen);
             for (int t = 0; t < kernelSize; t++) {
-                ringTaps[t] = Math.floorMod(y - r + t, kernelSize) * rowLen;
+                tapStarts[kernelSize + t] = Math.floorMod(y - r + t, kernelSize) * rowLen;
             }
-            taps(k, ring, ringTaps, acc, 0, rowLen);
+            taps(k, ring, tapStarts, kernelSize, acc, 0, rowLen);
             int o = y * rowLen;
             for (int i = 0; i < rowLen; i++) {
                 dst[o + i] = (byte) ColorJitter.roundClamp(acc[i]);
@@ -101,7 +101,7 @@ public final class GaussianBlur {
      * One source row (starting at {@code row}) blurred horizontally into {@code ring[at .. at + width * c)}, by way of
      * {@code padded}: the row as floats with {@code k.length / 2} reflected pixels on either side.
      */
-    private static void horizontal(byte[] src, int row, int width, int c, float[] k, int[] rowTaps, float[] padded,
+    private static void horizontal(byte[] src, int row, int width, int c, float[] k, int[] tapStarts, float[] padded,
                                    float[] ring, int at) {
         int r = k.length / 2;
         for (int x = -r; x < width + r; x++) {
@@ -111,33 +111,34 @@ public final class GaussianBlur {
                 padded[to + ch] = src[from + ch] & 0xFF;
             }
         }
-        taps(k, padded, rowTaps, ring, at, width * c);
+        taps(k, padded, tapStarts, 0, ring, at, width * c);
     }
 
     /**
-     * {@code out[at + i] = k[0] * in[from[0] + i] + k[1] * in[from[1] + i] + ...} for {@code i < n}, the taps added
+     * {@code out[at + i] = k[0] * in[f[0] + i] + k[1] * in[f[1] + i] + ...} for {@code i < n}, where
+     * {@code f[t] = from[fromAt + t]}, the taps added
      * left to right as a per-pixel loop would add them (Java float arithmetic is exact to the order written, so the
      * result is bit for bit that loop's). Four taps per pass over {@code out}: a quarter of the loads and stores of
      * {@code out}, and loops the JIT turns into SIMD instructions. The first tap needs no zeroed {@code out}:
      * {@code 0f + x == x} for the non-negative products of pixels and Gaussian weights.
      */
-    private static void taps(float[] k, float[] in, int[] from, float[] out, int at, int n) {
+    private static void taps(float[] k, float[] in, int[] from, int fromAt, float[] out, int at, int n) {
         float w0 = k[0];
-        int f0 = from[0];
+        int f0 = from[fromAt];
         for (int i = 0; i < n; i++) {
             out[at + i] = w0 * in[f0 + i];
         }
         int t = 1;
         for (; t + 3 < k.length; t += 4) {
             float a = k[t], b = k[t + 1], c = k[t + 2], d = k[t + 3];
-            int fa = from[t], fb = from[t + 1], fc = from[t + 2], fd = from[t + 3];
+            int fa = from[fromAt + t], fb = from[fromAt + t + 1], fc = from[fromAt + t + 2], fd = from[fromAt + t + 3];
             for (int i = 0; i < n; i++) {
                 out[at + i] = out[at + i] + a * in[fa + i] + b * in[fb + i] + c * in[fc + i] + d * in[fd + i];
             }
         }
         for (; t < k.length; t++) {
             float w = k[t];
-            int f = from[t];
+            int f = from[fromAt + t];
             for (int i = 0; i < n; i++) {
                 out[at + i] += w * in[f + i];
             }

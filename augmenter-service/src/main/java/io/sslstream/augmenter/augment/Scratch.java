@@ -33,10 +33,14 @@ final class Scratch {
     final int[] valueMap = new int[256];
     /** The same map as bytes, for the pass over the pixels. */
     final byte[] byteMap = new byte[256];
-    /** Blur: {@code kernelSize} horizontally blurred rows, one output row, one source row with its reflected margins. */
+    /**
+     * Blur: {@code kernelSize} horizontally blurred rows, one output row, one source row with its reflected margins,
+     * and where each tap starts (in the padded row, then in the ring).
+     */
     private float[] ring = new float[0];
     private float[] row = new float[0];
     private float[] padded = new float[0];
+    private int[] taps = new int[0];
 
     /** Work arrays above this many elements are not kept after the call that needed them. */
     static final int KEEP_LIMIT = 1 << 20;
@@ -87,6 +91,13 @@ final class Scratch {
             row = a;
         }
         return a;
+    }
+
+    int[] blurTaps(int n) {
+        if (taps.length < n) {
+            taps = new int[n]; // a few kernel sizes' worth: always kept
+        }
+        return taps;
     }
 
     float[] blurPadded(int n) {
