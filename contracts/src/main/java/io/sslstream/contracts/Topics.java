@@ -28,6 +28,12 @@ public final class Topics {
     /** Evaluation results, key = model name, value = JSON {@link io.sslstream.contracts.events.EvaluationCompleted}. */
     public static final String EVALUATIONS = "ssl.evaluations";
 
+    /**
+     * Pseudo-gradients of replicated trainer runs (DiLoCo), one partition, key = run id; the trainer's own
+     * ({@code io.sslstream.trainer.sync.SyncRecord} is its format).
+     */
+    public static final String TRAINER_SYNC = "ssl.trainer.sync";
+
     /** Header on a DLQ record: a short machine-readable reason, e.g. {@code decode.truncated}. */
     public static final String HEADER_DLQ_REASON = "ssl-dlq-reason";
     /** Header on a DLQ record: the stage that rejected it, e.g. {@code augmenter.decode}. */

@@ -38,7 +38,7 @@ class ManifestsTest {
         assertThat(problems).as("validation problems in overlay " + overlay).isEmpty();
 
         Map<String, Long> kinds = docs.stream().collect(Collectors.groupingBy(d -> d.path("kind").asText(), Collectors.counting()));
-        assertThat(kinds).containsEntry("Deployment", 4L).containsEntry("StatefulSet", 1L).containsEntry("Kafka", 1L)
+        assertThat(kinds).containsEntry("Deployment", 3L).containsEntry("StatefulSet", 2L).containsEntry("Kafka", 1L)
                 .containsEntry("KafkaNodePool", 1L).containsEntry("ScaledObject", 1L).containsEntry("PrometheusRule", 1L)
                 .containsEntry("PodMonitor", 2L).containsEntry("PodDisruptionBudget", 1L);
         assertThat(kinds.get("NetworkPolicy")).isGreaterThanOrEqualTo(5);
@@ -52,20 +52,25 @@ class ManifestsTest {
         Set<String> topics = docs.stream().filter(d -> d.path("kind").asText().equals("KafkaTopic"))
                 .map(d -> d.path("spec").path("topicName").asText()).collect(Collectors.toSet());
         assertThat(topics).contains(Topics.SAMPLES_RAW, Topics.SAMPLES_DLQ, Topics.CHECKPOINTS, Topics.CHECKPOINTS_DLQ, Topics.EVALUATIONS,
-                Topics.views("simclr"), Topics.views("byol"), Topics.views("multicrop"), Topics.views("mae"));
+                Topics.views("simclr"), Topics.views("byol"), Topics.views("multicrop"), Topics.views("mae"), Topics.TRAINER_SYNC);
         for (ObjectNode t : docs.stream().filter(d -> d.path("kind").asText().equals("KafkaTopic")).toList()) {
             JsonNode config = t.path("spec").path("config");
             assertThat(config.has("retention.ms")).as(Manifests.id(t) + " retention").isTrue();
             assertThat(config.has("compression.type")).as(Manifests.id(t) + " compression").isTrue();
             assertThat(t.path("spec").path("partitions").asInt()).as(Manifests.id(t)).isPositive();
         }
+        // every trainer replica must read the sync records in one order: one partition
+        assertThat(docs).filteredOn(d -> d.path("spec").path("topicName").asText().equals(Topics.TRAINER_SYNC))
+                .singleElement().satisfies(t -> assertThat(t.path("spec").path("partitions").asInt()).isEqualTo(1));
     }
 
     @Test
     void servicesAreProbedLimitedAndNonRoot() throws Exception {
         for (String overlay : List.of("local", "gpu")) {
             for (ObjectNode d : Manifests.documents(Manifests.kustomize(overlay))) {
-                if (!d.path("kind").asText().equals("Deployment")) {
+                // our services (the trainer is a StatefulSet; PostgreSQL's is not ours)
+                boolean service = d.path("kind").asText().equals("Deployment") || Manifests.id(d).equals("StatefulSet/trainer");
+                if (!service) {
                     continue;
                 }
                 JsonNode pod = d.path("spec").path("template").path("spec");
@@ -86,7 +91,7 @@ class ManifestsTest {
     @Test
     void gpuOverlayPutsTheTrainerOnAGpuWithTheCudaImage() throws Exception {
         ObjectNode trainer = Manifests.documents(Manifests.kustomize("gpu")).stream()
-                .filter(d -> Manifests.id(d).equals("Deployment/trainer")).findFirst().orElseThrow();
+                .filter(d -> Manifests.id(d).equals("StatefulSet/trainer")).findFirst().orElseThrow();
         JsonNode pod = trainer.path("spec").path("template").path("spec");
         JsonNode c = pod.path("containers").get(0);
         assertThat(c.path("resources").path("limits").path("nvidia.com/gpu").asText()).isEqualTo("1");
@@ -96,6 +101,10 @@ class ManifestsTest {
         ObjectNode config = Manifests.documents(Manifests.kustomize("gpu")).stream()
                 .filter(d -> Manifests.id(d).equals("ConfigMap/trainer-config")).findFirst().orElseThrow();
         assertThat(config.path("data").path("SSL_TRAINER_DEVICE").asText()).isEqualTo("gpu");
+        // replicas of one run: as many pods as the run is configured for, each pod's id the ordinal its name ends with
+        assertThat(trainer.path("spec").path("replicas").asInt()).isEqualTo(2)
+                .isEqualTo(config.path("data").path("SSL_TRAINER_REPLICAS").asInt());
+        assertThat(config.path("data").has("SSL_TRAINER_REPLICA_ID")).isFalse();
     }
 
     @Test

@@ -103,7 +103,7 @@ class OperatorChecksTest {
         ((ObjectNode) registryConfig.path("data")).remove("JAVA_OPTS_APPEND");
 
         assertThat(OperatorChecks.containerEnvironment(docs)).containsExactlyInAnyOrder(
-                "Deployment/trainer, container trainer: sets JAVA_OPTS, which replaces the image's own",
+                "StatefulSet/trainer, container trainer: sets JAVA_OPTS, which replaces the image's own",
                 "Deployment/eval, container eval: sets DJL_CACHE_DIR, which replaces the image's own",
                 "Deployment/registry, container registry: no -XX:MaxRAMPercentage in JAVA_OPTS_APPEND (the heap would be a quarter of the limit)");
     }

@@ -62,6 +62,7 @@ public final class LocalStack implements AutoCloseable {
     private RegistryClient registry;
     private final Supervisor supervisor;
     private final Map<String, Map<String, String>> extraProperties = new LinkedHashMap<>();
+    private int trainerReplicas = 1;
 
     public LocalStack(Options options, PrintStream out) {
         this(options, out, Supervisor.Policy.local());
@@ -82,6 +83,28 @@ public final class LocalStack implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Trains the run on {@code n} trainer replicas synchronised with DiLoCo (docs/architecture.md, "Trainer replicas");
+     * call before {@link #start()}. Replica 0 is the service {@code trainer}, the others {@code trainer-1} and on, each
+     * with its own spool and port; the view topic gets at least {@code n} partitions.
+     */
+    public LocalStack withTrainerReplicas(int n) {
+        if (n < 1) {
+            throw new IllegalArgumentException("--replicas must be at least 1, got " + n);
+        }
+        trainerReplicas = n;
+        return this;
+    }
+
+    /** Names of the trainer processes: {@code trainer}, then {@code trainer-1}... */
+    public List<String> trainers() {
+        List<String> names = new java.util.ArrayList<>();
+        for (int i = 0; i < trainerReplicas; i++) {
+            names.add(i == 0 ? "trainer" : "trainer-" + i);
+        }
+        return names;
+    }
+
     /** Starts the broker, creates the topics, starts the services and waits until each is ready. */
     public void start() throws IOException, InterruptedException {
         Path logs = logs();
@@ -89,7 +112,7 @@ public final class LocalStack implements AutoCloseable {
         kafka = KafkaProcess.start(options.work().resolve("kafka"), logs.resolve("kafka.log"), options.partitions(), 512);
         String bootstrap = kafka.bootstrapServers();
         out.printf("%-10s ready on %s (Kafka bootstrap)  log %s%n", "kafka", bootstrap, logs.resolve("kafka.log"));
-        int p = options.partitions();
+        int p = Math.max(options.partitions(), trainerReplicas);
         TopicAdmin.ensureTopics(bootstrap, Map.of(Topics.SAMPLES_RAW, p, Topics.views("simclr"), p, Topics.SAMPLES_DLQ, 1,
                 Topics.CHECKPOINTS, 1, Topics.CHECKPOINTS_DLQ, 1, Topics.EVALUATIONS, 1));
 
@@ -102,16 +125,23 @@ public final class LocalStack implements AutoCloseable {
                 "ssl.registry.data-dir", options.work().resolve("registry").toAbsolutePath().toString()), Map.of());
         start("augmenter", ServiceProcess.port(8082), List.of("-Xmx512m"), Map.of(
                 "kafka.bootstrap.servers", bootstrap), Map.of());
-        start("trainer", ServiceProcess.port(8083), List.of("-Xmx1g",
-                        "-Dai.djl.pytorch.num_threads=" + options.trainerThreads(), "-Dai.djl.pytorch.num_interop_threads=1"),
-                Map.of("kafka.bootstrap.servers", bootstrap,
-                        "ssl.trainer.model-name", options.model(),
-                        "ssl.trainer.batch-size", Integer.toString(options.batchSize()),
-                        "ssl.trainer.checkpoint.every-steps", Integer.toString(options.checkpointEvery()),
-                        "ssl.trainer.checkpoint.interval", options.checkpointInterval().toMillis() + "ms",
-                        "ssl.trainer.checkpoint.registry-url", registryUrl,
-                        "ssl.trainer.checkpoint.spool-dir", options.work().resolve("trainer/spool").toAbsolutePath().toString()),
-                LocalProcesses.LIBTORCH_ENV);
+        for (int i = 0; i < trainerReplicas; i++) {
+            String name = trainers().get(i);
+            Map<String, String> props = new LinkedHashMap<>(Map.of("kafka.bootstrap.servers", bootstrap,
+                    "ssl.trainer.model-name", options.model(),
+                    "ssl.trainer.batch-size", Integer.toString(options.batchSize()),
+                    "ssl.trainer.checkpoint.every-steps", Integer.toString(options.checkpointEvery()),
+                    "ssl.trainer.checkpoint.interval", options.checkpointInterval().toMillis() + "ms",
+                    "ssl.trainer.checkpoint.registry-url", registryUrl,
+                    "ssl.trainer.checkpoint.spool-dir", options.work().resolve(name + "/spool").toAbsolutePath().toString()));
+            if (trainerReplicas > 1) {
+                props.put("ssl.trainer.replicas", Integer.toString(trainerReplicas));
+                props.put("ssl.trainer.replica-id", Integer.toString(i));
+            }
+            start(name, "trainer", ServiceProcess.port(i == 0 ? 8083 : 8090 + i), List.of("-Xmx1g",
+                    "-Dai.djl.pytorch.num_threads=" + options.trainerThreads(), "-Dai.djl.pytorch.num_interop_threads=1"),
+                    props, LocalProcesses.LIBTORCH_ENV);
+        }
         start("eval", ServiceProcess.port(8084), List.of("-Xmx2g", "-Dai.djl.pytorch.num_threads=1"), Map.of(
                 "kafka.bootstrap.servers", bootstrap,
                 "ssl.eval.registry-url", registryUrl,
@@ -128,9 +158,14 @@ public final class LocalStack implements AutoCloseable {
     }
 
     private void start(String name, int port, List<String> jvm, Map<String, String> props, Map<String, String> env) {
-        Path jar = options.home().resolve(name + "-service/target/quarkus-app/quarkus-run.jar");
+        start(name, name, port, jvm, props, env);
+    }
+
+    /** Starts process {@code name} of {@code service}'s jar (a trainer replica {@code trainer-1} is the trainer's). */
+    private void start(String name, String service, int port, List<String> jvm, Map<String, String> props, Map<String, String> env) {
+        Path jar = options.home().resolve(service + "-service/target/quarkus-app/quarkus-run.jar");
         Map<String, String> all = new LinkedHashMap<>(props);
-        all.putAll(extraProperties.getOrDefault(name, Map.of()));
+        all.putAll(extraProperties.getOrDefault(service, Map.of()));
         services.put(name, ServiceProcess.start(name, jar, port, options.work().resolve(name), logs().resolve(name + ".log"),
                 jvm, all, env));
     }
@@ -238,11 +273,27 @@ public final class LocalStack implements AutoCloseable {
         }
     }
 
-    /** Stops the trainer alone (it publishes a final checkpoint while the registry is still up). */
+    /**
+     * Stops the trainer alone (it publishes a final checkpoint while the registry is still up); every replica of a
+     * replicated run, at once (a replica stopping mid-round writes no checkpoint: the last one is its round's).
+     */
     public void stopTrainer() {
-        ServiceProcess t = services.get("trainer");
-        if (t != null) {
-            t.stop(Duration.ofSeconds(90));
+        List<Thread> stopping = new java.util.ArrayList<>();
+        for (String name : trainers()) {
+            ServiceProcess t = services.get(name);
+            if (t != null) {
+                Thread th = new Thread(() -> t.stop(Duration.ofSeconds(90)), "stop-" + name);
+                th.start();
+                stopping.add(th);
+            }
+        }
+        for (Thread th : stopping) {
+            try {
+                th.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
         }
     }
 
@@ -253,10 +304,11 @@ public final class LocalStack implements AutoCloseable {
     @Override
     public void close() {
         supervisor.close();
-        for (String name : List.of("trainer", "augmenter", "eval", "registry")) {
+        stopTrainer();
+        for (String name : List.of("augmenter", "eval", "registry")) {
             ServiceProcess s = services.get(name);
             if (s != null) {
-                s.stop(Duration.ofSeconds(name.equals("trainer") ? 90 : 30));
+                s.stop(Duration.ofSeconds(30));
             }
         }
         if (kafka != null) {

@@ -16,6 +16,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -60,6 +61,14 @@ final class StackCommand implements Callable<Integer> {
     @Option(names = "--trainer-threads", defaultValue = "2", description = "libtorch threads of the trainer (default: ${DEFAULT-VALUE})")
     int trainerThreads;
 
+    @Option(names = "--replicas", defaultValue = "1",
+            description = "trainer replicas training one run, synchronised with DiLoCo every --sync-every steps; each gets "
+                    + "--trainer-threads threads (default: ${DEFAULT-VALUE})")
+    int replicas;
+
+    @Option(names = "--sync-every", defaultValue = "100", description = "with --replicas: local steps per round (default: ${DEFAULT-VALUE})")
+    int syncEvery;
+
     @Option(names = "--eval-train", defaultValue = "10000", description = "labelled images the probes are fit on (default: ${DEFAULT-VALUE})")
     int evalTrain;
 
@@ -95,6 +104,9 @@ final class StackCommand implements Callable<Integer> {
         Files.createDirectories(runDir);
         LocalStack stack = new LocalStack(new LocalStack.Options(root, runDir.toAbsolutePath(), dataDir, model, batchSize,
                 checkpointEvery, checkpointInterval, trainerThreads, evalTrain, evalTest, 4), out);
+        if (replicas > 1) {
+            stack.withTrainerReplicas(replicas).withProperties("trainer", Map.of("ssl.trainer.sync.every", Integer.toString(syncEvery)));
+        }
         Thread main = Thread.currentThread();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             if (!finished.get()) {
@@ -229,13 +241,16 @@ final class StackCommand implements Callable<Integer> {
                     evaluated, restarts);
         }
         long samples = t.path("samplesSeen").asLong();
+        JsonNode sync = t.path("sync");
+        String rounds = sync.isObject() ? String.format(Locale.ROOT, " | round %d, members %s of %d replicas, sync %.1f s",
+                sync.path("round").asLong(), sync.path("members"), sync.path("replicas").asInt(), sync.path("lastSyncSeconds").asDouble()) : "";
         return String.format(Locale.ROOT,
-                "[%s] trainer %s, step %d, loss %s | median step %s, data wait %.0f ms | %,d samples (%.2f epochs) | versions %d, "
+                "[%s] trainer %s, step %d, loss %s | median step %s, data wait %.0f ms | %,d samples (%.2f epochs)%s | versions %d, "
                         + "evaluated %d%s",
                 elapsed, t.path("state").asText(), t.path("step").asLong(),
                 t.path("loss").isNumber() ? String.format(Locale.ROOT, "%.3f", t.path("loss").asDouble()) : "-",
                 millis(t.path("medianStepMs").asDouble()), t.path("medianDataWaitMs").asDouble(), samples,
-                (double) samples / images, versions.size(), evaluated, restarts);
+                (double) samples / images, rounds, versions.size(), evaluated, restarts);
     }
 
     /** {@code 850 ms}, {@code 11.6 s}. */

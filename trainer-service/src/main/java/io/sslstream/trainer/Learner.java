@@ -197,6 +197,17 @@ public final class Learner implements AutoCloseable {
         return settings.optimizer().schedule().at(step);
     }
 
+    /**
+     * Moves the schedule on by {@code steps} steps not taken here: rounds a replica replayed from the sync topic
+     * rather than trained, so that its learning rate stays the group's.
+     */
+    public void advance(long steps) {
+        if (steps < 0) {
+            throw new IllegalArgumentException("cannot go back " + (-steps) + " steps");
+        }
+        step += steps;
+    }
+
     /** Steps done (restored with a checkpoint). */
     public long steps() {
         return step;
@@ -204,6 +215,11 @@ public final class Learner implements AutoCloseable {
 
     /** Writes a checkpoint archive: manifest, every network of the method, the optimizer state, the method state. */
     public void save(Path file, CheckpointManifest manifest) throws IOException {
+        save(file, manifest, Map.of());
+    }
+
+    /** {@link #save(Path, CheckpointManifest)} with further archive entries (a replicated run's sync state). */
+    public void save(Path file, CheckpointManifest manifest, Map<String, byte[]> more) throws IOException {
         Map<String, byte[]> extra = new LinkedHashMap<>();
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (DataOutputStream out = new DataOutputStream(bytes)) {
@@ -211,6 +227,7 @@ public final class Learner implements AutoCloseable {
         }
         extra.put(Optimizer.ENTRY, bytes.toByteArray());
         extra.putAll(method.state());
+        extra.putAll(more);
         CheckpointArchive.write(file, manifest, method.blocks(), extra);
     }
 
@@ -221,11 +238,20 @@ public final class Learner implements AutoCloseable {
      * @param stepsDone the checkpoint's step (its manifest's)
      */
     public void restore(Path file, long stepsDone) throws IOException {
+        restore(file, stepsDone, true);
+    }
+
+    /**
+     * {@link #restore(Path, long)}; with {@code exactUpdates} false the optimizer's update count may differ from the
+     * step: a replicated run's checkpoint holds the group's step and the writing replica's own inner optimizer, whose
+     * count misses the rounds that replica replayed instead of training.
+     */
+    public void restore(Path file, long stepsDone, boolean exactUpdates) throws IOException {
         method.restore(file);
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(CheckpointArchive.readEntry(file, Optimizer.ENTRY)))) {
             optimizer.load(in);
         }
-        if (optimizer.updates() != stepsDone) {
+        if (exactUpdates && optimizer.updates() != stepsDone) {
             throw new IOException(file + ": optimizer state after " + optimizer.updates() + " updates, manifest says step " + stepsDone);
         }
         step = stepsDone;

@@ -10,6 +10,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import java.util.concurrent.TimeUnit;
 import java.util.function.DoubleSupplier;
+import java.util.function.IntSupplier;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
@@ -52,7 +53,21 @@ public class TrainerMetrics {
     /** Counter: view-set records sent to the dead-letter topic; tag {@code reason}. */
     public static final String REJECTED = "ssl.trainer.rejected";
 
+    /** Counter: sync rounds this replica applied (caught-up rounds included); tags {@code method}, {@code run}, {@code replica}. */
+    public static final String SYNC_ROUNDS = "ssl.trainer.sync.rounds";
+    /** Timer: from sending the pseudo-gradient until the outer step is applied; tags {@code method}, {@code run}, {@code replica}. */
+    public static final String SYNC_TIME = "ssl.trainer.sync.time";
+    /** Counter: pseudo-gradient bytes sent to the sync topic; tags {@code method}, {@code run}, {@code replica}. */
+    public static final String SYNC_BYTES = "ssl.trainer.sync.bytes";
+    /** Counter: rounds this replica's pseudo-gradient did not count in; tags {@code method}, {@code run}, {@code replica}. */
+    public static final String SYNC_LEFT_OUT = "ssl.trainer.sync.left.out";
+    /** Gauge: the last round applied; tags {@code method}, {@code run}, {@code replica}. */
+    public static final String SYNC_ROUND = "ssl.trainer.sync.round";
+    /** Gauge: members of the last round applied; tags {@code method}, {@code run}, {@code replica}. */
+    public static final String SYNC_MEMBERS = "ssl.trainer.sync.members";
+
     public static final String TAG_METHOD = "method";
+    public static final String TAG_REPLICA = "replica";
     public static final String TAG_RUN = "run";
     public static final String TAG_REASON = "reason";
 
@@ -114,6 +129,32 @@ public class TrainerMetrics {
     /** A step was skipped: its loss or a gradient was not finite. */
     public void nonFiniteStep() {
         nonFiniteSteps.increment();
+    }
+
+    /**
+     * Registers a replica's sync meters at 0 (a replicated run only) and returns the recorder the training loop
+     * calls after each round.
+     */
+    public SyncMeters sync(int replica, LongSupplier round, IntSupplier members) {
+        Tags tags = methodAndRun.and(TAG_REPLICA, Integer.toString(replica));
+        Gauge.builder(SYNC_ROUND, round::getAsLong).tags(tags).register(registry);
+        Gauge.builder(SYNC_MEMBERS, members::getAsInt).tags(tags).register(registry);
+        return new SyncMeters(Counter.builder(SYNC_ROUNDS).tags(tags).register(registry),
+                Timer.builder(SYNC_TIME).tags(tags).publishPercentiles(0.5, 0.95).register(registry),
+                Counter.builder(SYNC_BYTES).tags(tags).baseUnit("bytes").register(registry),
+                Counter.builder(SYNC_LEFT_OUT).tags(tags).register(registry));
+    }
+
+    /** A replica's sync meters. */
+    public record SyncMeters(Counter rounds, Timer time, Counter bytes, Counter leftOut) {
+        public void round(int applied, double seconds, long bytesSent, boolean member) {
+            rounds.increment(applied);
+            time.record((long) (seconds * 1e9), TimeUnit.NANOSECONDS);
+            bytes.increment(bytesSent);
+            if (!member) {
+                leftOut.increment();
+            }
+        }
     }
 
     /** A checkpoint was passed over at resume. */

@@ -29,24 +29,42 @@ import java.util.List;
  * @param nonFiniteSteps         steps of this process skipped because their loss or a gradient was NaN or infinite
  * @param skippedCheckpoints     checkpoints passed over at resume (newer than the one resumed from, but unreadable,
  *                               corrupt or not finite), each with the reason; empty if none
+ * @param sync                   a replicated run's synchronisation, or null for a run of one trainer
  */
 public record TrainerStatus(String runId, String method, String encoder, String state, long step, long samplesSeen,
                             double learningRate, Long resumedFromStep, Double resumedLoss, Double initialLoss, Double loss,
                             double medianStepMs, double medianDataWaitMs, int intraOpThreads, long checkpointsPublished,
                             int lastPublishedVersion, Integer pendingCheckpoints, String checkpointProblem, String error,
-                            long nonFiniteSteps, List<String> skippedCheckpoints) {
+                            long nonFiniteSteps, List<String> skippedCheckpoints, Sync sync) {
+
+    /**
+     * A replica's view of its run's DiLoCo rounds.
+     *
+     * @param replica        this replica's id
+     * @param replicas       replicas the run is configured for
+     * @param every          local steps per round
+     * @param round          the last round applied
+     * @param weightsHash    SHA-256 of the weights after it (equal on every replica)
+     * @param members        that round's members
+     * @param leader         whether this replica writes the run's checkpoints (the lowest member)
+     * @param leftOut        rounds this process's pseudo-gradient did not count in (late or not sent)
+     * @param lastSyncSeconds time of the latest round, from sending until the weights were updated
+     */
+    public record Sync(int replica, int replicas, int every, long round, String weightsHash, List<Integer> members, boolean leader,
+                       long leftOut, double lastSyncSeconds) {
+    }
 
     /** This status with another state. */
     public TrainerStatus withState(String now) {
         return new TrainerStatus(runId, method, encoder, now, step, samplesSeen, learningRate, resumedFromStep, resumedLoss,
                 initialLoss, loss, medianStepMs, medianDataWaitMs, intraOpThreads, checkpointsPublished, lastPublishedVersion,
-                pendingCheckpoints, checkpointProblem, error, nonFiniteSteps, skippedCheckpoints);
+                pendingCheckpoints, checkpointProblem, error, nonFiniteSteps, skippedCheckpoints, sync);
     }
 
     /** This status with the uploader's fields as they are now. */
     public TrainerStatus withCheckpoints(long published, int lastVersion, Integer pending, String problem) {
         return new TrainerStatus(runId, method, encoder, state, step, samplesSeen, learningRate, resumedFromStep, resumedLoss,
                 initialLoss, loss, medianStepMs, medianDataWaitMs, intraOpThreads, published, lastVersion, pending, problem, error,
-                nonFiniteSteps, skippedCheckpoints);
+                nonFiniteSteps, skippedCheckpoints, sync);
     }
 }

@@ -13,6 +13,12 @@ import io.sslstream.trainer.checkpoint.CheckpointUploader;
 import io.sslstream.trainer.checkpoint.ResumeService;
 import io.sslstream.trainer.config.TrainerConfig;
 import io.sslstream.trainer.messaging.CheckpointOffsets;
+import io.sslstream.trainer.sync.GroupOffsets;
+import io.sslstream.trainer.sync.SyncState;
+import io.sslstream.trainer.sync.Synchronizer;
+import io.sslstream.trainer.sync.Weights;
+import io.sslstream.model.checkpoint.CheckpointArchive;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -56,6 +62,8 @@ public class TrainingLoop {
     private final ResumeService resume;
     private final TrainerMetrics metrics;
     private final CheckpointOffsets checkpointOffsets;
+    private final GroupOffsets groupOffsets;
+    private final String bootstrapServers;
 
     private volatile boolean running;
     private volatile String state = "starting";
@@ -82,12 +90,23 @@ public class TrainingLoop {
     private final double[] stepMs = new double[TIME_WINDOW];
     private final double[] waitMs = new double[TIME_WINDOW];
     private final Map<String, Long> offsets = new TreeMap<>();
+    /** Next offsets of the partitions this process trained on (a replica's pseudo-gradients say them). */
+    private final Map<String, Long> ownReads = new TreeMap<>();
     private final TrainedOn trainedOn = new TrainedOn();
     private volatile double lastLoss = Double.NaN;
     private volatile double learningRate = Double.NaN;
 
+    // a replicated run's synchronisation (null for one replica), written by the training thread only
+    private Synchronizer sync;
+    private TrainerMetrics.SyncMeters syncMeters;
+    private long stepsInRound;
+    private long samplesInRound;
+    private long leftOut;
+    private volatile TrainerStatus.Sync syncStatus;
+
     TrainingLoop(TrainerConfig config, RunSettings settings, ViewQueue queue, CheckpointUploader uploader, ResumeService resume,
-                 TrainerMetrics metrics, CheckpointOffsets checkpointOffsets) {
+                 TrainerMetrics metrics, CheckpointOffsets checkpointOffsets, GroupOffsets groupOffsets,
+                 @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers) {
         this.config = config;
         this.settings = settings;
         this.queue = queue;
@@ -95,6 +114,8 @@ public class TrainingLoop {
         this.resume = resume;
         this.metrics = metrics;
         this.checkpointOffsets = checkpointOffsets;
+        this.groupOffsets = groupOffsets;
+        this.bootstrapServers = bootstrapServers;
     }
 
     /**
@@ -104,6 +125,23 @@ public class TrainingLoop {
      */
     void resolveDevice(@Observes @Priority(1) StartupEvent e) {
         device = Engines.device(config.device());
+        if (config.replicas() > 1) {
+            syncSettings(); // a replica id out of range stops the start here, with its message
+        }
+    }
+
+    /** The replica's sync settings; its id from the configuration, else from the host name's trailing number. */
+    Synchronizer.Settings syncSettings() {
+        int id = config.replicaId().orElseGet(() -> replicaIdFromHost(hostname()));
+        TrainerConfig.Sync s = config.sync();
+        return new Synchronizer.Settings(config.replicas(), id, s.every(), s.timeout(), s.outerLearningRate(), s.outerMomentum(),
+                s.topic(), s.chunkBytes());
+    }
+
+    /** The number a StatefulSet pod's name ends with ({@code trainer-2}: 2), or 0. */
+    static int replicaIdFromHost(String host) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("-(\\d+)$").matcher(host);
+        return m.find() ? Integer.parseInt(m.group(1)) : 0;
     }
 
     void start(@Observes StartupEvent e) {
@@ -129,7 +167,7 @@ public class TrainingLoop {
         TrainerStatus s = status.get();
         if (s == null) {
             s = new TrainerStatus(settings.runId(), settings.method().method(), settings.encoder(), state, 0, 0, learningRate, null,
-                    null, null, null, 0, 0, 0, 0, 0, null, null, error, 0, resume.skipped());
+                    null, null, null, 0, 0, 0, 0, 0, null, null, error, 0, resume.skipped(), syncStatus);
         }
         // the state now: a trainer waiting minutes for its first batch, or in a 10 s step, is not still "resuming"
         return s.withState(state).withCheckpoints(uploader.published(), uploader.lastVersion(), pending(), uploader.problem());
@@ -145,8 +183,15 @@ public class TrainingLoop {
             state = "starting";
             intraOpThreads = Threads.configure(config.threads());
             try (Learner learner = new Learner(settings.learner(), device)) {
+                SyncState restoredSync = null;
                 if (checkpoint.isPresent()) {
-                    restore(learner, checkpoint.get());
+                    restoredSync = restore(learner, checkpoint.get());
+                }
+                if (config.replicas() > 1) {
+                    joinGroup(learner, restoredSync);
+                    if (!running) {
+                        return;
+                    }
                 }
                 learningRate = learner.learningRate();
                 publishStatus();
@@ -154,8 +199,16 @@ public class TrainingLoop {
                         settings.runId(), settings.method().method(), settings.encoder(), learner.device(), batchSize,
                         settings.learner().optimizer().name(), learningRate, intraOpThreads, Threads.interOp(),
                         Topics.views(settings.recipe()));
-                train(learner);
-                if (config.checkpoint().onShutdown() && step > lastCheckpointStep) {
+                try {
+                    train(learner);
+                } finally {
+                    if (sync != null) {
+                        sync.close();
+                    }
+                }
+                // a replica stopping mid-round holds local weights, not the group's: the group's last round is in the
+                // sync topic, which a restart replays
+                if (sync == null && config.checkpoint().onShutdown() && step > lastCheckpointStep) {
                     checkpoint(learner);
                 }
             }
@@ -206,17 +259,93 @@ public class TrainingLoop {
                             step, mean(recentLosses, processSteps), learningRate, median(stepMs), median(waitMs),
                             config.logEverySteps() * batchSize / secs, samplesSeen);
                 }
-                if (checkpointDue(t2)) {
+                if (sync != null) {
+                    stepsInRound++;
+                    samplesInRound += batch.size();
+                    if (stepsInRound >= sync.settings().every() && !endRound(learner)) {
+                        return;
+                    }
+                } else if (checkpointDue(t2)) {
                     checkpoint(learner);
                 }
             }
         }
     }
 
-    private void restore(Learner learner, ResumeService.Checkpoint c) {
+    /**
+     * A replicated run: restores the sync state with the checkpoint, replays the rounds closed since from the sync
+     * topic, and takes the group's step, samples and offsets.
+     */
+    private void joinGroup(Learner learner, SyncState restored) {
+        Synchronizer.Settings s = syncSettings();
+        state = "joining";
+        sync = Synchronizer.open(s, settings.runId(), new Weights(learner.method()), bootstrapServers);
+        syncMeters = metrics.sync(s.replicaId(), sync::round, () -> syncStatus == null ? 0 : syncStatus.members().size());
+        int replayed = sync.start(restored, restored == null ? samplesSeen : 0, restored == null ? offsets : Map.of(), this::isRunning);
+        if (replayed < 0) {
+            return;
+        }
+        learner.advance((long) replayed * s.every());
+        step = learner.steps();
+        samplesSeen = sync.samples();
+        offsets.putAll(sync.offsets());
+        groupOffsets.update(sync.offsets());
+        lastCheckpointStep = step;
+        syncStatus = new TrainerStatus.Sync(s.replicaId(), s.replicas(), s.every(), sync.round(), sync.weightsHash(), List.of(),
+                false, 0, 0);
+        Log.infof("replica %d of %d, %d local steps per round, outer Nesterov lr %s momentum %s, sync topic %s: after round %d "
+                        + "(%d replayed), step %d", s.replicaId(), s.replicas(), s.every(), s.outerLearningRate(), s.outerMomentum(),
+                s.topic(), sync.round(), replayed, step);
+    }
+
+    /**
+     * Ends a round: sends this replica's pseudo-gradient, waits for the round's outer step and takes it; the lowest
+     * member then writes a checkpoint if one is due. False if the trainer is stopping.
+     */
+    private boolean endRound(Learner learner) {
+        state = "syncing";
+        Synchronizer.Outcome o = sync.sync(stepsInRound, samplesInRound, new TreeMap<>(ownReads), this::isRunning);
+        if (o == null) {
+            return false;
+        }
+        if (o.rounds() > 1) {
+            learner.advance((long) (o.rounds() - 1) * sync.settings().every()); // rounds it caught up on without training them
+        }
+        stepsInRound = 0;
+        samplesInRound = 0;
+        if (!o.member()) {
+            leftOut++;
+        }
+        step = learner.steps();
+        samplesSeen = sync.samples();
+        offsets.putAll(sync.offsets());
+        groupOffsets.update(sync.offsets());
+        syncMeters.round(o.rounds(), o.seconds(), o.bytesSent(), o.member());
+        syncStatus = new TrainerStatus.Sync(sync.settings().replicaId(), sync.settings().replicas(), sync.settings().every(),
+                o.round(), o.weightsHash(), o.members(), o.leader(), leftOut, o.seconds());
+        Log.infof("round %d: members %s (%s), sync %.2f s, %d KiB sent, weights %s%s", o.round(), o.members(), o.reason(),
+                o.seconds(), o.bytesSent() / 1024, o.weightsHash().substring(0, 12), o.leader() ? ", writes the checkpoints" : "");
+        publishStatus();
+        if (o.leader() && (step - lastCheckpointStep >= config.checkpoint().everySteps() || intervalPassed(System.nanoTime()))) {
+            checkpoint(learner);
+        }
+        return true;
+    }
+
+    private boolean intervalPassed(long now) {
+        Duration interval = config.checkpoint().interval();
+        return !interval.isZero() && now - lastCheckpointNanos >= interval.toNanos();
+    }
+
+    /** Restores a checkpoint; returns its sync state (a replicated run's), or null. */
+    private SyncState restore(Learner learner, ResumeService.Checkpoint c) {
         CheckpointManifest m = c.manifest();
+        SyncState syncState = null;
         try {
-            learner.restore(c.archive(), m.step());
+            if (CheckpointArchive.entries(c.archive()).containsKey(SyncState.ENTRY)) {
+                syncState = SyncState.fromBytes(CheckpointArchive.readEntry(c.archive(), SyncState.ENTRY));
+            }
+            learner.restore(c.archive(), m.step(), syncState == null);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot restore " + c.source() + ": " + e.getMessage(), e);
         }
@@ -228,7 +357,9 @@ public class TrainingLoop {
         resumedFromStep = m.step();
         resumedLoss = m.metrics().get(CheckpointManifest.Metrics.LOSS);
         runInitialLoss = m.metrics().get(CheckpointManifest.Metrics.INITIAL_LOSS);
-        Log.infof("restored step %d, %d samples seen, loss %s, offsets %s from %s", step, samplesSeen, resumedLoss, offsets, c.source());
+        Log.infof("restored step %d, %d samples seen, loss %s, offsets %s from %s%s", step, samplesSeen, resumedLoss, offsets,
+                c.source(), syncState == null ? "" : " (sync round " + syncState.round() + ")");
+        return syncState;
     }
 
     private void record(List<ViewQueue.Item> batch, float loss, long waitNanos, long stepNanos) {
@@ -244,7 +375,9 @@ public class TrainingLoop {
         samplesSeen += batch.size();
         lastLoss = loss;
         for (ViewQueue.Item it : batch) {
-            offsets.merge(new OffsetKey(it.topic(), it.partition()).toString(), it.offset() + 1, Math::max);
+            String key = new OffsetKey(it.topic(), it.partition()).toString();
+            offsets.merge(key, it.offset() + 1, Math::max);
+            ownReads.merge(key, it.offset() + 1, Math::max);
             trainedOn.add(it);
         }
     }
@@ -260,7 +393,9 @@ public class TrainingLoop {
         metrics.nonFiniteStep();
         samplesSeen += batch.size();
         for (ViewQueue.Item it : batch) {
-            offsets.merge(new OffsetKey(it.topic(), it.partition()).toString(), it.offset() + 1, Math::max);
+            String key = new OffsetKey(it.topic(), it.partition()).toString();
+            offsets.merge(key, it.offset() + 1, Math::max);
+            ownReads.merge(key, it.offset() + 1, Math::max);
             trainedOn.add(it);
         }
         ViewQueue.Item first = batch.get(0);
@@ -288,7 +423,8 @@ public class TrainingLoop {
         }
         CheckpointManifest manifest = manifest(learner);
         String name = settings.runId() + "-step" + String.format("%09d", step);
-        uploader.submit(name, file -> learner.save(file, manifest));
+        Map<String, byte[]> more = sync == null ? Map.of() : Map.of(SyncState.ENTRY, sync.state().toBytes());
+        uploader.submit(name, file -> learner.save(file, manifest, more));
         checkpointOffsets.commit(manifest.offsets()); // the group's offsets: what a crash from here on would read again
         lastCheckpointStep = step;
         lastCheckpointNanos = System.nanoTime();
@@ -310,9 +446,16 @@ public class TrainingLoop {
             provenance.put(Provenance.RESUMED_FROM_STEP, Long.toString(resumedFromStep));
         }
         provenance.putAll(trainedOn.provenance()); // dataset, recipe, recipe version
+        if (sync != null) {
+            provenance.put(Provenance.REPLICAS, Integer.toString(sync.settings().replicas()));
+            provenance.put(Provenance.SYNC_EVERY, Integer.toString(sync.settings().every()));
+            provenance.put(Provenance.SYNC_ROUND, Long.toString(sync.round()));
+            provenance.put(Provenance.WEIGHTS_HASH, sync.weightsHash());
+        }
         return new CheckpointManifest(CheckpointManifest.FORMAT_VERSION, settings.modelName(), settings.runId(),
                 settings.method().method(), settings.method().architecture(), settings.method().input(), step, samplesSeen,
-                settings.learner().seed(), settings.configHash(), settings.hyperparameters(), values, new TreeMap<>(offsets),
+                settings.learner().seed(), settings.configHash(), settings.hyperparameters(), values,
+                new TreeMap<>(sync != null ? sync.offsets() : offsets),
                 provenance);
     }
 
@@ -322,7 +465,7 @@ public class TrainingLoop {
                 processSteps == 0 ? null : mean(firstLosses, Math.min(processSteps, LOSS_WINDOW)),
                 processSteps == 0 ? null : mean(recentLosses, processSteps), median(stepMs), median(waitMs), intraOpThreads,
                 uploader.published(), uploader.lastVersion(), pending(), uploader.problem(), error, nonFiniteSteps,
-                resume.skipped()));
+                resume.skipped(), syncStatus));
     }
 
     /** Spooled checkpoints not yet published, or null while the spool cannot be listed. */

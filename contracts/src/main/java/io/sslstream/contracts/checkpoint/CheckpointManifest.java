@@ -103,6 +103,14 @@ public record CheckpointManifest(int formatVersion, String modelName, String run
         /** Step of the checkpoint the writing process resumed from (absent for a process that started fresh). */
         public static final String RESUMED_FROM_STEP = "resumed_from_step";
         /** The value of a provenance entry nobody could know (no header, a build outside git...). */
+        /** Trainer replicas of the run (present only when more than one trained it: DiLoCo over the sync topic). */
+        public static final String REPLICAS = "replicas";
+        /** Local steps per round of a replicated run (DiLoCo's H). */
+        public static final String SYNC_EVERY = "sync_every";
+        /** The last sync round the weights of a replicated run are the outcome of. */
+        public static final String SYNC_ROUND = "sync_round";
+        /** SHA-256 of the float32 weights a replicated run's replicas all held after that round. */
+        public static final String WEIGHTS_HASH = "weights_hash";
         public static final String UNKNOWN = "unknown";
 
         private Provenance() {

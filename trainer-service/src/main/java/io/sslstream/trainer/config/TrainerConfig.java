@@ -95,6 +95,52 @@ public interface TrainerConfig {
     /** Resuming a run from its newest checkpoint. */
     Resume resume();
 
+    /**
+     * Trainer replicas of the run (data-parallel, synchronised every {@code sync.every} steps with DiLoCo over the sync
+     * topic; docs/architecture.md, "Trainer replicas"). 1 trains alone and never touches the sync topic.
+     */
+    @WithDefault("1")
+    int replicas();
+
+    /**
+     * This replica's id, {@code 0 .. replicas - 1}; by default the number the host name ends with (a StatefulSet's pod
+     * {@code trainer-2} is replica 2), else 0.
+     */
+    Optional<Integer> replicaId();
+
+    /** How replicas synchronise (used only when {@code replicas > 1}). */
+    Sync sync();
+
+    /** DiLoCo's rounds. */
+    interface Sync {
+        /** Local steps per round (H): every replica sends its pseudo-gradient after this many of its own steps. */
+        @WithDefault("100")
+        int every();
+
+        /**
+         * How long a replica waits for the others after sending its pseudo-gradient; then it closes the round without
+         * the missing ones (they take the members' outer step when they come back).
+         */
+        @WithDefault("60s")
+        Duration timeout();
+
+        /** The outer Nesterov SGD's learning rate (DiLoCo's 0.7). */
+        @WithDefault("0.7")
+        double outerLearningRate();
+
+        /** The outer Nesterov SGD's momentum (DiLoCo's 0.9). */
+        @WithDefault("0.9")
+        double outerMomentum();
+
+        /** The sync topic: one partition, shared by every replicated run (records are keyed by run). */
+        @WithDefault("ssl.trainer.sync")
+        String topic();
+
+        /** Largest record value (a chunk of FP16 pseudo-gradient); under the broker's 1 MiB message limit. */
+        @WithDefault("262144")
+        int chunkBytes();
+    }
+
     /** Encoder input. */
     interface Input {
         /** Channels (1 grayscale, 3 RGB). */

@@ -4,6 +4,7 @@ import io.quarkus.logging.Log;
 import io.smallrye.common.annotation.Identifier;
 import io.smallrye.reactive.messaging.kafka.KafkaConsumerRebalanceListener;
 import io.sslstream.contracts.checkpoint.OffsetKey;
+import io.sslstream.trainer.sync.GroupOffsets;
 import io.sslstream.trainer.checkpoint.ResumeService;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.apache.kafka.clients.consumer.Consumer;
@@ -11,6 +12,7 @@ import org.apache.kafka.common.TopicPartition;
 
 import java.time.Duration;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeoutException;
@@ -37,10 +39,12 @@ public class ViewsRebalanceListener implements KafkaConsumerRebalanceListener {
 
     private final ResumeService resume;
     private final ReadPositions positions;
+    private final GroupOffsets group;
 
-    ViewsRebalanceListener(ResumeService resume, ReadPositions positions) {
+    ViewsRebalanceListener(ResumeService resume, ReadPositions positions, GroupOffsets group) {
         this.resume = resume;
         this.positions = positions;
+        this.group = group;
     }
 
     @Override
@@ -49,6 +53,12 @@ public class ViewsRebalanceListener implements KafkaConsumerRebalanceListener {
         try {
             // decided before training starts; the wait covers a slow download of the checkpoint from the registry
             offsets = resume.offsets(Duration.ofMinutes(2));
+            if (group.replicated()) {
+                // a replicated run: where the group's rounds got to, if further than the checkpoint
+                Map<OffsetKey, Long> merged = new HashMap<>(offsets);
+                group.await(Duration.ofMinutes(2)).forEach((k, v) -> merged.merge(k, v, Math::max));
+                offsets = merged;
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return;
@@ -66,7 +76,7 @@ public class ViewsRebalanceListener implements KafkaConsumerRebalanceListener {
                 Log.infof("%s assigned again: continuing at offset %d, where this process stopped reading", tp, own);
             } else if (checkpoint != null) {
                 consumer.seek(tp, checkpoint);
-                Log.infof("resumed %s at offset %d (the checkpoint's)", tp, checkpoint);
+                Log.infof("resumed %s at offset %d (%s)", tp, checkpoint, group.replicated() ? "the replica group's" : "the checkpoint's");
             } else {
                 consumer.seekToBeginning(List.of(tp));
                 Log.infof("%s read from its beginning: %s", tp, offsets.isEmpty() ? "no checkpoint to resume from"

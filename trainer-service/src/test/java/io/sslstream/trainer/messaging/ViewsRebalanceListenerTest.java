@@ -5,6 +5,7 @@ import io.sslstream.trainer.RestoreCheck;
 import io.sslstream.trainer.RunSettings;
 import io.sslstream.trainer.TestConfigs;
 import io.sslstream.trainer.TrainerMetrics;
+import io.sslstream.trainer.sync.GroupOffsets;
 import io.sslstream.trainer.checkpoint.ResumeService;
 import io.sslstream.trainer.config.TrainerConfig;
 import org.apache.kafka.clients.consumer.MockConsumer;
@@ -39,7 +40,7 @@ class ViewsRebalanceListenerTest {
                 new TrainerMetrics(new SimpleMeterRegistry(), settings));
         resume.onStart(null); // fresh: no checkpoint
         ReadPositions positions = new ReadPositions();
-        ViewsRebalanceListener listener = new ViewsRebalanceListener(resume, positions);
+        ViewsRebalanceListener listener = new ViewsRebalanceListener(resume, positions, new GroupOffsets(false));
 
         MockConsumer<String, byte[]> consumer = new MockConsumer<>(OffsetResetStrategy.EARLIEST);
         consumer.assign(List.of(P0, P1));
