@@ -125,6 +125,7 @@ class TrainerReplicasIT {
         long rejoined = round(b2.status());
         a.awaitStatus(s -> round(s) >= rejoined + 1, Duration.ofMinutes(2));
         JsonNode last = a.status();
+        String metrics = a.process().get("/q/metrics", Duration.ofSeconds(10)).orElseThrow();
         a.stop();
         b2.stop();
 
@@ -142,6 +143,16 @@ class TrainerReplicasIT {
             });
         }
         assertThat(hashesB2.keySet()).as("rounds both replicas took part in after the restart").anyMatch(hashesA::containsKey);
+
+        // every sync meter the dashboard queries is exported by a replica (LocalStackIT checks the others)
+        Matcher used = Pattern.compile("ssl_trainer_sync_[a-z_]+").matcher(Files.readString(Path.of("../k8s/base/monitoring/dashboard.json")));
+        Set<String> names = new java.util.TreeSet<>();
+        while (used.find()) {
+            names.add(used.group());
+        }
+        assertThat(names).hasSizeGreaterThanOrEqualTo(5);
+        assertThat(names).allSatisfy(n -> assertThat(metrics).contains(n + "{"));
+        assertThat(metrics).containsPattern("ssl_trainer_sync_rounds_total\\{[^}]*replica=\"0\"[^}]*} [1-9]");
 
         // the loss fell
         assertThat(last.path("loss").asDouble()).isLessThan(last.path("initialLoss").asDouble() - 0.2);
