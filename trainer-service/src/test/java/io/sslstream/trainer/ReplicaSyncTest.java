@@ -51,9 +51,13 @@ class ReplicaSyncTest {
         final SplittableRandom data;
 
         Replica(int id, String topic, Duration timeout) {
+            this(id, 2, topic, timeout);
+        }
+
+        Replica(int id, int replicas, String topic, Duration timeout) {
             learner = new Learner(LearnerTest.settings(Byol.NAME, 0), Device.cpu());
             weights = new Weights(learner.method());
-            sync = Synchronizer.open(new Synchronizer.Settings(2, id, H, timeout, 0.7, 0.9, topic, 1024), "run", weights,
+            sync = Synchronizer.open(new Synchronizer.Settings(replicas, id, H, timeout, 0.7, 0.9, topic, 1024), "run", weights,
                     kafka.bootstrapServers());
             data = new SplittableRandom(100 + id);
         }
@@ -193,6 +197,40 @@ class ReplicaSyncTest {
                 assertThat(next.members()).containsExactly(0, 1);
                 assertThat(resumed.hash()).isEqualTo(a.hash());
             }
+        }
+    }
+
+    @Test
+    void scalingFromTwoToThreeReplicasIsARestartAtARoundBoundary() throws Exception {
+        String topic = topic();
+        String afterRound1;
+        try (Replica a = new Replica(0, topic, Duration.ofMinutes(1)); Replica b = new Replica(1, topic, Duration.ofMinutes(1))) {
+            a.sync.start(null, 0, Map.of(), () -> true);
+            b.sync.start(null, 0, Map.of(), () -> true);
+            a.train();
+            b.train();
+            a.endRound().thenCombine(b.endRound(), (x, y) -> x).get();
+            afterRound1 = a.hash();
+        }
+        // every replica restarted with replicas = 3 (a rolling restart), and a third one: all replay round 1, then train
+        // round 2 together
+        try (Replica a = new Replica(0, 3, topic, Duration.ofMinutes(1)); Replica b = new Replica(1, 3, topic, Duration.ofMinutes(1));
+             Replica c = new Replica(2, 3, topic, Duration.ofMinutes(1))) {
+            for (Replica r : List.of(a, b, c)) {
+                assertThat(r.sync.start(null, 0, Map.of(), () -> true)).isEqualTo(1);
+                assertThat(r.hash()).isEqualTo(afterRound1);
+            }
+            a.train();
+            b.train();
+            c.train();
+            CompletableFuture<Synchronizer.Outcome> fa = a.endRound();
+            CompletableFuture<Synchronizer.Outcome> fb = b.endRound();
+            CompletableFuture<Synchronizer.Outcome> fc = c.endRound();
+            assertThat(fa.get().members()).containsExactly(0, 1, 2);
+            assertThat(fa.get().reason()).isEqualTo("complete");
+            fb.get();
+            fc.get();
+            assertThat(a.hash()).isEqualTo(b.hash()).isEqualTo(c.hash()).isNotEqualTo(afterRound1);
         }
     }
 

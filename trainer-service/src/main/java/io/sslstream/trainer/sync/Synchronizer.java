@@ -321,9 +321,15 @@ public final class Synchronizer implements AutoCloseable {
             if (!running.getAsBoolean()) {
                 return false;
             }
-            long end = consumer.endOffsets(List.of(partition), Duration.ofSeconds(30)).get(partition);
-            if (consumer.position(partition, Duration.ofSeconds(30)) >= end) {
-                return true;
+            try {
+                long end = consumer.endOffsets(List.of(partition), Duration.ofSeconds(30)).get(partition);
+                if (consumer.position(partition, Duration.ofSeconds(30)) >= end) {
+                    return true;
+                }
+            } catch (org.apache.kafka.common.errors.TimeoutException e) {
+                // the broker is away (a restart): the round waits for it rather than failing the trainer
+                Log.warnf("sync topic %s: no answer from the broker (%s); trying again", settings.topic(), e.getMessage());
+                continue;
             }
             for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(100))) {
                 RoundLog.Closed closed = take(r);
