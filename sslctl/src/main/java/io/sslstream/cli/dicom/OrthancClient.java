@@ -36,7 +36,9 @@ public final class OrthancClient {
 
     private final URI base;
     private final String authorization;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
+            .version(HttpClient.Version.HTTP_1_1) // no h2c upgrade attempt: Orthanc speaks HTTP/1.1
+            .build();
 
     /**
      * @param base     e.g. {@code http://localhost:8042}
