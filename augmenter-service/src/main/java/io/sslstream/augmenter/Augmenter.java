@@ -6,6 +6,7 @@ import io.sslstream.augmenter.augment.Seeds;
 import io.sslstream.contracts.SampleIds;
 import io.sslstream.contracts.Topics;
 import io.sslstream.contracts.codec.CodecException;
+import io.sslstream.contracts.codec.Pixels16;
 import io.sslstream.contracts.codec.RawSample;
 
 import java.time.Duration;
@@ -122,12 +123,20 @@ public final class Augmenter {
                     + SampleIds.quote(key) + " is not the sample id " + SampleIds.quote(raw.sampleId())
                     + "; producers key raw samples by their sample id");
         }
-        // at one channel, the fewest an image decodes to: an image whose view sets cannot fit even then is refused
-        // from its header, before its pixels are decompressed
-        Image image = decoder.decode(raw, (height, width) -> checkOutput(raw.sampleId(), height, width, 1, true), budget);
-        budget.check(RejectedSampleException.STAGE_DECODE, "after decoding a " + image.height() + "x" + image.width()
-                + "x" + image.channels() + " image");
-        checkOutput(raw.sampleId(), image.height(), image.width(), image.channels(), false);
+        Image image = null;
+        Pixels16 frame = null;
+        if (RawSample.PIXELS_16.equals(raw.contentType())) {
+            // 16-bit medical pixels: each recipe windows them into its 8-bit views (Recipe#apply(String, Pixels16, long))
+            frame = decoder.decodeFrame(raw);
+            checkOutput(raw.sampleId(), frame.height(), frame.width(), 1, false);
+        } else {
+            // at one channel, the fewest an image decodes to: an image whose view sets cannot fit even then is refused
+            // from its header, before its pixels are decompressed
+            image = decoder.decode(raw, (height, width) -> checkOutput(raw.sampleId(), height, width, 1, true), budget);
+            budget.check(RejectedSampleException.STAGE_DECODE, "after decoding a " + image.height() + "x" + image.width()
+                    + "x" + image.channels() + " image");
+            checkOutput(raw.sampleId(), image.height(), image.width(), image.channels(), false);
+        }
         long seed = Seeds.forSample(baseSeed, raw.sampleId());
         List<AugmentedSample.Output> outputs = new ArrayList<>(recipes.size());
         for (int i = 0; i < recipes.size(); i++) {
@@ -135,7 +144,7 @@ public final class Augmenter {
             if (i > 0) {
                 budget.check(RejectedSampleException.STAGE_AUGMENT, "before the " + recipe.name() + " recipe");
             }
-            byte[] viewSet = recipe.apply(raw.sampleId(), image, seed).encode();
+            byte[] viewSet = (frame != null ? recipe.apply(raw.sampleId(), frame, seed) : recipe.apply(raw.sampleId(), image, seed)).encode();
             outputs.add(new AugmentedSample.Output(recipe.name(), topics.get(i), viewSet));
         }
         return new AugmentedSample(raw.sampleId(), raw.dataset(), seed, outputs);

@@ -1,6 +1,8 @@
 package io.sslstream.augmenter;
 
 import io.sslstream.augmenter.augment.Image;
+import io.sslstream.contracts.codec.CodecException;
+import io.sslstream.contracts.codec.Pixels16;
 import io.sslstream.contracts.codec.RawSample;
 
 import javax.imageio.ImageIO;
@@ -60,6 +62,12 @@ public final class SampleDecoder {
     public static final String SHAPE_MISMATCH = "image.shape-mismatch";
     /** A PNG chunk whose CRC does not match its bytes: the file was damaged on its way. */
     public static final String BAD_CRC = "image.bad-crc";
+
+    /**
+     * Prefix of the reasons of a {@value RawSample#PIXELS_16} payload that is not a readable {@link Pixels16}
+     * ({@code image.pixels16-bad-magic}, {@code -bad-version}, {@code -bad-flags}, {@code -out-of-range}).
+     */
+    public static final String PIXELS16_PREFIX = "image.pixels16-";
 
     public static final String PNG = "image/png";
     public static final String JPEG = "image/jpeg";
@@ -125,6 +133,19 @@ public final class SampleDecoder {
         void check(int height, int width) throws RejectedSampleException;
     }
 
+    /**
+     * The frame of a {@value RawSample#PIXELS_16} sample (the codec has checked its length against its shape), its
+     * shape checked like raw pixels', or a rejection with a precise reason.
+     */
+    public Pixels16 decodeFrame(RawSample sample) throws RejectedSampleException {
+        checkSize(sample.height(), sample.width());
+        try {
+            return Pixels16.decode(sample.payload(), sample.height(), sample.width());
+        } catch (CodecException e) {
+            throw reject(PIXELS16_PREFIX + e.reason(), e.getMessage());
+        }
+    }
+
     /** The image of a sample, or a rejection with a precise reason. */
     public Image decode(RawSample sample) throws RejectedSampleException {
         return decode(sample, HeaderCheck.NONE, CpuBudget.unlimited());
@@ -143,7 +164,7 @@ public final class SampleDecoder {
         }
         if (!SUPPORTED_TYPES.contains(sample.contentType())) {
             throw reject(UNSUPPORTED_CONTENT_TYPE, "content type '" + sample.contentType() + "' is not one of "
-                    + RawSample.PIXELS_U8 + ", " + PNG + ", " + JPEG);
+                    + RawSample.PIXELS_U8 + ", " + RawSample.PIXELS_16 + ", " + PNG + ", " + JPEG);
         }
         Image image = decodeEncoded(sample, beforeDecoding, budget);
         if ((sample.height() != 0 && sample.height() != image.height()) || (sample.width() != 0 && sample.width() != image.width())

@@ -66,6 +66,41 @@ class AugmenterTest {
     }
 
     @Test
+    void sixteenBitFramesBecomeViewsThroughEachRecipesWindow() throws Exception {
+        short[] values = new short[32 * 32];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = (short) (i * 3 - 1500);
+        }
+        io.sslstream.contracts.codec.Pixels16 frame = new io.sslstream.contracts.codec.Pixels16(32, 32, true, false, 12,
+                1, -1024, 40, 400, values);
+        RawSample sample = RawSample.pixels16("ct/abc/0", "ct", "", frame);
+        Augmenter both = new Augmenter(new SampleDecoder(1 << 24), List.of(Recipes.simclrV2(), Recipes.windowingV1()), BASE_SEED);
+
+        AugmentedSample out = both.augment("ct/abc/0", sample.encode());
+
+        assertThat(out.outputs()).extracting(AugmentedSample.Output::recipe).containsExactly("simclr", "windowing");
+        for (AugmentedSample.Output o : out.outputs()) {
+            ViewSet set = ViewSet.decode(o.viewSet());
+            assertThat(set.views()).hasSize(2).allSatisfy(v -> assertThat(v.channels()).isEqualTo(1));
+        }
+        long seed = Seeds.forSample(BASE_SEED, "ct/abc/0");
+        assertThat(ViewSet.decode(out.outputs().get(1).viewSet())).isEqualTo(Recipes.windowingV1().apply("ct/abc/0", frame, seed));
+    }
+
+    @Test
+    void aBadSixteenBitPayloadIsRejectedWithItsReason() {
+        io.sslstream.contracts.codec.Pixels16 frame = new io.sslstream.contracts.codec.Pixels16(2, 2, false, false, 16,
+                1, 0, Double.NaN, Double.NaN, new short[4]);
+        byte[] payload = frame.encode();
+        payload[4] = 9; // payload version
+        byte[] bad = new RawSample("ct/a/0", "ct", "", RawSample.PIXELS_16, 2, 2, 1, payload).encode();
+        assertRejected(bad, "image.pixels16-bad-version");
+        byte[] huge = new RawSample("ct/a/0", "ct", "", RawSample.PIXELS_16, 70_000, 1, 1,
+                new byte[(int) io.sslstream.contracts.codec.Pixels16.payloadLength(70_000, 1)]).encode();
+        assertRejected(huge, SampleDecoder.TOO_LARGE);
+    }
+
+    @Test
     void namesTheCodecFailureInTheReason() {
         byte[] good = TestSamples.fashion(0, new byte[784]).encode();
 

@@ -13,7 +13,8 @@ import java.util.regex.Pattern;
 /** {@code sslctl}: the platform's command line. */
 @Command(name = "sslctl", mixinStandardHelpOptions = true, version = "sslctl 0.1.0",
         description = "Streaming self-supervised pretraining: run the local stack, load data, show evaluations.",
-        subcommands = {StackCommand.class, LoadIdxCommand.class, LoadImagesCommand.class, TableCommand.class})
+        subcommands = {StackCommand.class, LoadIdxCommand.class, LoadImagesCommand.class, LoadDicomCommand.class,
+                FollowOrthancCommand.class, DicomIdCommand.class, TableCommand.class})
 public final class Main {
 
     public static void main(String[] args) {

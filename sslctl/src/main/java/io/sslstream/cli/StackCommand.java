@@ -80,6 +80,15 @@ final class StackCommand implements Callable<Integer> {
                     + "three quarters through the previous one (default: ${DEFAULT-VALUE})")
     int epochs;
 
+    @Option(names = "--source", defaultValue = "fashion-mnist",
+            description = "what is streamed: fashion-mnist, or orthanc (the DICOM files of --dicom-dir through a local Orthanc,"
+                    + " pseudonymised, into the windowing recipe) (default: ${DEFAULT-VALUE})")
+    String source;
+
+    @Option(names = "--dicom-dir", defaultValue = "/usr/lib/python3/dist-packages/pydicom/data/test_files",
+            description = "with --source orthanc: the folder of DICOM files (default: python3-pydicom's test files, ${DEFAULT-VALUE})")
+    Path dicomDir;
+
     @Option(names = "--eval-wait", defaultValue = "5m", description = "after training, wait this long for pending evaluations (default: ${DEFAULT-VALUE})")
     Duration evalWait;
 
@@ -102,10 +111,21 @@ final class StackCommand implements Callable<Integer> {
         Path root = home != null ? home : Main.repositoryHome();
         Path runDir = work != null ? work : root.resolve("var/stack/" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
         Files.createDirectories(runDir);
+        boolean dicom = source.equals("orthanc");
+        if (!dicom && !source.equals("fashion-mnist")) {
+            System.err.println("--source is fashion-mnist or orthanc, not '" + source + "'");
+            return 2;
+        }
+        if (dicom && batchSize == 256) {
+            batchSize = 8; // a folder of DICOM files is a few dozen frames, not 60,000 images
+        }
         LocalStack stack = new LocalStack(new LocalStack.Options(root, runDir.toAbsolutePath(), dataDir, model, batchSize,
                 checkpointEvery, checkpointInterval, trainerThreads, evalTrain, evalTest, 4), out);
         if (replicas > 1) {
             stack.withTrainerReplicas(replicas).withProperties("trainer", Map.of("ssl.trainer.sync.every", Integer.toString(syncEvery)));
+        }
+        if (dicom) {
+            DicomSource.configure(stack);
         }
         Thread main = Thread.currentThread();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -121,7 +141,7 @@ final class StackCommand implements Callable<Integer> {
         out.printf("run folder %s%n", runDir.toAbsolutePath());
         stack.start();
         dataset = stack.evalDatasetId().orElse(null);
-        Thread feeder = new Thread(() -> {
+        Thread feeder = dicom ? DicomSource.feeder(stack, dicomDir, runDir.toAbsolutePath(), feeding, out) : new Thread(() -> {
             try {
                 long fed = 0;
                 for (int epoch = 1; feeding.get() && (epochs == 0 || epoch <= epochs); epoch++) {

@@ -2,6 +2,7 @@ package io.sslstream.augmenter.augment;
 
 import io.sslstream.contracts.Topics;
 import io.sslstream.contracts.codec.PatchMask;
+import io.sslstream.contracts.codec.Pixels16;
 import io.sslstream.contracts.codec.View;
 import io.sslstream.contracts.codec.ViewSet;
 
@@ -12,14 +13,27 @@ import java.util.SplittableRandom;
 /**
  * A recipe made of view specs: one view per spec, in order, all drawn from one {@code SplittableRandom(seed)}
  * (view 1's draws, then view 2's, ...), then, if there is a {@code mask}, the patch mask of the first view.
- * {@code simclr}, {@code byol}, {@code multicrop} and {@code mae} are all of this kind ({@link Recipes}).
+ * {@code simclr}, {@code byol}, {@code multicrop}, {@code mae} and {@code windowing} are all of this kind
+ * ({@link Recipes}).
  *
- * @param name    recipe name, also the suffix of its topic {@code ssl.views.<name>}
- * @param version recipe version, written into every view set
- * @param views   one spec per view, 1 to 255
- * @param mask    patch masking of the first view, or {@code null}
+ * <p>With a {@code windowing} spec, each view starts with its own window ({@link Windowing.Spec#draw}: those draws come
+ * first in the view's, before its crop's), through which the input becomes the 8-bit image the view spec works on: a
+ * 16-bit frame from its own window ({@link Windowing#base}), an 8-bit image from the identity window. Without one, a
+ * 16-bit frame is seen through its own window, the same for every view.
+ *
+ * @param name      recipe name, also the suffix of its topic {@code ssl.views.<name>}
+ * @param version   recipe version, written into every view set
+ * @param views     one spec per view, 1 to 255
+ * @param mask      patch masking of the first view, or {@code null}
+ * @param windowing window jitter drawn per view, or {@code null} for none
  */
-public record MultiViewRecipe(String name, int version, List<ViewSpec> views, PatchMasking.Spec mask) implements Recipe {
+public record MultiViewRecipe(String name, int version, List<ViewSpec> views, PatchMasking.Spec mask,
+                              Windowing.Spec windowing) implements Recipe {
+
+    /** A recipe without windowing. */
+    public MultiViewRecipe(String name, int version, List<ViewSpec> views, PatchMasking.Spec mask) {
+        this(name, version, views, mask, null);
+    }
 
     public MultiViewRecipe {
         Topics.views(name); // checks the name
@@ -33,8 +47,27 @@ public record MultiViewRecipe(String name, int version, List<ViewSpec> views, Pa
         SplittableRandom rnd = new SplittableRandom(seed);
         View[] out = new View[views.size()];
         for (int i = 0; i < out.length; i++) {
-            out[i] = views.get(i).make(image, rnd);
+            Image input = windowing == null ? image : Windowing.apply(image, windowing.draw(Windowing.IDENTITY_8BIT, rnd));
+            out[i] = views.get(i).make(input, rnd);
         }
+        return finish(sampleId, seed, out, rnd);
+    }
+
+    @Override
+    public ViewSet apply(String sampleId, Pixels16 frame, long seed) {
+        if (windowing == null) {
+            return Recipe.super.apply(sampleId, frame, seed);
+        }
+        Windowing.Window base = Windowing.base(frame);
+        SplittableRandom rnd = new SplittableRandom(seed);
+        View[] out = new View[views.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = views.get(i).make(Windowing.apply(frame, windowing.draw(base, rnd)), rnd);
+        }
+        return finish(sampleId, seed, out, rnd);
+    }
+
+    private ViewSet finish(String sampleId, long seed, View[] out, SplittableRandom rnd) {
         PatchMask m = mask == null ? null : PatchMasking.draw(out[0].height(), out[0].width(), mask, rnd);
         return new ViewSet(sampleId, name, version, seed, List.of(out), m);
     }

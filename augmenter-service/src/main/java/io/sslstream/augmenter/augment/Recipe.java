@@ -1,5 +1,6 @@
 package io.sslstream.augmenter.augment;
 
+import io.sslstream.contracts.codec.Pixels16;
 import io.sslstream.contracts.codec.ViewSet;
 
 /**
@@ -19,6 +20,14 @@ public interface Recipe {
 
     /** The training sample of one image. */
     ViewSet apply(String sampleId, Image image, long seed);
+
+    /**
+     * The training sample of one frame of 16-bit medical pixels. A recipe that does not window by itself sees the frame
+     * through its own window ({@link Windowing#base}: the DICOM window, else the frame's range), always the same.
+     */
+    default ViewSet apply(String sampleId, Pixels16 frame, long seed) {
+        return apply(sampleId, Windowing.apply(frame, Windowing.base(frame)), seed);
+    }
 
     /**
      * The size in bytes of the encoded {@link ViewSet} of an image of this shape, known before any work: a sample

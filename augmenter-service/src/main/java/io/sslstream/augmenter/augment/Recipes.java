@@ -18,6 +18,8 @@ import java.util.Set;
  *   <tr><td>{@value #MULTICROP}</td><td>2 global crops at the input size (scale 0.4-1) and 4 local crops at 3/7 of
  *       it (scale 0.05-0.4), flip, jitter, grayscale</td></tr>
  *   <tr><td>{@value #MAE}</td><td>1 view (crop 0.2-1, flip) and a patch mask: patch 4, 75% of patches</td></tr>
+ *   <tr><td>{@value #WINDOWING}</td><td>2 alike views of medical images: window level/width jitter (p 0.8, centre
+ *       &plusmn;0.1 width, width x0.6-1.6), crop 0.4-1, flip</td></tr>
  * </table>
  */
 public final class Recipes {
@@ -26,8 +28,9 @@ public final class Recipes {
     public static final String BYOL = "byol";
     public static final String MULTICROP = "multicrop";
     public static final String MAE = "mae";
+    public static final String WINDOWING = "windowing";
     /** Every built-in recipe name. */
-    public static final Set<String> NAMES = Set.of(SIMCLR, BYOL, MULTICROP, MAE);
+    public static final Set<String> NAMES = Set.of(SIMCLR, BYOL, MULTICROP, MAE, WINDOWING);
 
     /** torchvision's default aspect ratio range of {@code RandomResizedCrop}. */
     public static final double RATIO_MIN = 3.0 / 4.0;
@@ -69,6 +72,22 @@ public final class Recipes {
     /** MAE: one view and a patch mask. */
     public static MultiViewRecipe mae(int version, ViewSpec view, PatchMasking.Spec mask) {
         return new MultiViewRecipe(MAE, version, List.of(view), mask);
+    }
+
+    /** Windowing: two views alike, each through its own jittered window (medical images). */
+    public static MultiViewRecipe windowing(int version, ViewSpec view, Windowing.Spec window) {
+        return new MultiViewRecipe(WINDOWING, version, List.of(view, view), null, window);
+    }
+
+    /**
+     * Version 1 of {@value #WINDOWING}: per view a window jitter (p 0.8: centre moved by up to 0.1 of the width, width
+     * scaled by 0.6 to 1.6, log-uniform), then crop 0.4-1 (most of the anatomy stays in view) and flip 0.5; no colour
+     * jitter, which the window replaces (brightness and contrast in the modality's own units).
+     */
+    public static MultiViewRecipe windowingV1() {
+        ViewSpec view = new ViewSpec(ViewSpec.Size.INPUT, FIXED, new ViewSpec.Crop(0.4, 1.0, RATIO_MIN, RATIO_MAX), 0.5,
+                ColorJitter.Strength.NONE, 0, ViewSpec.Blur.NONE, ViewSpec.Solarization.NONE);
+        return windowing(1, view, new Windowing.Spec(0.8, 0.1, 0.6, 1.6));
     }
 
     /** SimCLR's crop, flip and brightness/contrast jitter (version 2: fixed-point resize). */

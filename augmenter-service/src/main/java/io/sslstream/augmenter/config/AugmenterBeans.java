@@ -26,8 +26,9 @@ public class AugmenterBeans {
     Augmenter augmenter(AugmenterConfig config, SampleDecoder decoder) {
         List<MultiViewRecipe> recipes = RecipeFactory.active(config.active(), config.recipes());
         for (MultiViewRecipe r : recipes) {
-            Log.infof("Augmenter: recipe %s v%d, %d views%s: %s", r.name(), r.version(), r.views().size(),
-                    r.mask() == null ? "" : " and a patch mask " + r.mask(), r.views());
+            Log.infof("Augmenter: recipe %s v%d, %d views%s%s: %s", r.name(), r.version(), r.views().size(),
+                    r.mask() == null ? "" : " and a patch mask " + r.mask(),
+                    r.windowing() == null ? "" : ", each through a window " + r.windowing(), r.views());
         }
         Log.infof("Augmenter: base seed %d, max %d pixels in, max %d bytes per view set out, max %d ms of CPU time per sample",
                 config.baseSeed(), config.maxPixels(), config.maxOutputBytes(), config.maxSampleCpuTime().toMillis());

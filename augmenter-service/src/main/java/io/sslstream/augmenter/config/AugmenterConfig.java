@@ -43,7 +43,7 @@ public interface AugmenterConfig {
     /** Samples augmented in parallel, each on its own worker thread; default: one per available processor. */
     OptionalInt workers();
 
-    /** The recipes that run, each writing to {@code ssl.views.<name>}: any of simclr, byol, multicrop, mae. */
+    /** The recipes that run, each writing to {@code ssl.views.<name>}: any of simclr, byol, multicrop, mae, windowing. */
     @WithDefault("simclr")
     List<String> active();
 
@@ -70,6 +70,9 @@ public interface AugmenterConfig {
 
         /** {@code mae}: one view and a patch mask. */
         Mae mae();
+
+        /** {@code windowing}: two views of medical images, each through its own jittered window. */
+        WindowingRecipe windowing();
     }
 
     /**
@@ -335,6 +338,61 @@ public interface AugmenterConfig {
         /** Fraction of the patches masked: exactly round(ratio * patches) of them. */
         @WithDefault("0.75")
         double maskRatio();
+    }
+
+    /**
+     * View pairs of medical images on {@code ssl.views.windowing}: each view through its own window level/width (16-bit
+     * frames from their DICOM window or their own range; 8-bit images from the identity window), then crop and flip.
+     * The defaults define version 1.
+     */
+    interface WindowingRecipe {
+
+        /** Recipe version written into every view set; raise it whenever another key of this group changes. */
+        @WithDefault("1")
+        int version();
+
+        /** Arithmetic of the resize: fixed-point (within one gray level of float32, faster) or float32 (PyTorch's). */
+        @WithDefault("fixed-point")
+        RandomResizedCrop.Interpolation interpolation();
+
+        /** Side of the square output view in pixels (the trainer's input size); unset keeps each input's height and width. */
+        OptionalInt outputSize();
+
+        /** Probability that a view's window is jittered (else it is the frame's own). */
+        @WithDefault("0.8")
+        double windowProbability();
+
+        /** Largest shift of the window centre, as a fraction of the window width, either way. */
+        @WithDefault("0.1")
+        double centerShift();
+
+        /** Smallest factor on the window width (drawn log-uniformly). */
+        @WithDefault("0.6")
+        double widthScaleMin();
+
+        /** Largest factor on the window width. */
+        @WithDefault("1.6")
+        double widthScaleMax();
+
+        /** Smallest crop area, as a fraction of the image. */
+        @WithDefault("0.4")
+        double scaleMin();
+
+        /** Largest crop area, as a fraction of the image. */
+        @WithDefault("1.0")
+        double scaleMax();
+
+        /** Smallest crop aspect ratio (width / height). */
+        @WithDefault("0.75")
+        double ratioMin();
+
+        /** Largest crop aspect ratio (width / height). */
+        @WithDefault("1.3333333333333333")
+        double ratioMax();
+
+        /** Probability of a horizontal flip. */
+        @WithDefault("0.5")
+        double flipProbability();
     }
 
     /** {@code POST /api/v1/samples}: images and raw pixels in over HTTP, out to {@code ssl.samples.raw}. */

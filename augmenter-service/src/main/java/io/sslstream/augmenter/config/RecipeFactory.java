@@ -5,6 +5,7 @@ import io.sslstream.augmenter.augment.MultiViewRecipe;
 import io.sslstream.augmenter.augment.PatchMasking;
 import io.sslstream.augmenter.augment.Recipes;
 import io.sslstream.augmenter.augment.ViewSpec;
+import io.sslstream.augmenter.augment.Windowing;
 
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -38,6 +39,7 @@ public final class RecipeFactory {
                 case Recipes.BYOL -> byol(config.byol());
                 case Recipes.MULTICROP -> multicrop(config.multicrop());
                 case Recipes.MAE -> mae(config.mae());
+                case Recipes.WINDOWING -> windowing(config.windowing());
                 default -> throw new IllegalArgumentException("ssl.augmenter.active names '" + name + "'; the recipes are "
                         + Recipes.NAMES);
             };
@@ -86,6 +88,14 @@ public final class RecipeFactory {
                 new ViewSpec.Crop(c.scaleMin(), c.scaleMax(), c.ratioMin(), c.ratioMax()), c.flipProbability(),
                 ColorJitter.Strength.NONE, 0, ViewSpec.Blur.NONE, ViewSpec.Solarization.NONE);
         return Recipes.mae(c.version(), view, new PatchMasking.Spec(c.patchSize(), c.maskRatio()));
+    }
+
+    static MultiViewRecipe windowing(AugmenterConfig.WindowingRecipe c) {
+        ViewSpec view = new ViewSpec(size(c.outputSize()), c.interpolation(),
+                new ViewSpec.Crop(c.scaleMin(), c.scaleMax(), c.ratioMin(), c.ratioMax()), c.flipProbability(),
+                ColorJitter.Strength.NONE, 0, ViewSpec.Blur.NONE, ViewSpec.Solarization.NONE);
+        return Recipes.windowing(c.version(), view, new Windowing.Spec(c.windowProbability(), c.centerShift(),
+                c.widthScaleMin(), c.widthScaleMax()));
     }
 
     private static ViewSpec.Size size(OptionalInt side) {

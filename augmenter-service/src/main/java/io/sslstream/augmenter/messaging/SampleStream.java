@@ -130,6 +130,9 @@ public class SampleStream {
         c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         // a new consumer group augments the backlog, not only what arrives after it joins
         c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        // samples a transactional producer aborted (the Orthanc connector, when the PACS or the broker failed mid-way)
+        // are never augmented; records of other producers are read as before
+        c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, config.maxBatch());
         c.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
         c.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());

@@ -39,6 +39,7 @@ class RecipeFactoryTest {
         assertThat(RecipeFactory.build("byol", c.recipes())).isEqualTo(Recipes.byolV1());
         assertThat(RecipeFactory.build("multicrop", c.recipes())).isEqualTo(Recipes.multicropV1());
         assertThat(RecipeFactory.build("mae", c.recipes())).isEqualTo(Recipes.maeV1());
+        assertThat(RecipeFactory.build("windowing", c.recipes())).isEqualTo(Recipes.windowingV1());
     }
 
     @Test

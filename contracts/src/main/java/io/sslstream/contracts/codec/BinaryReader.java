@@ -61,6 +61,11 @@ final class BinaryReader {
         return buf.getLong();
     }
 
+    double f64(String field) {
+        need(field, 8);
+        return buf.getDouble();
+    }
+
     String str16(String field) {
         int len = u16(field + ".length");
         need(field, len);

@@ -49,6 +49,11 @@ final class BinaryWriter {
         return this;
     }
 
+    BinaryWriter f64(double v) {
+        buf.putDouble(v);
+        return this;
+    }
+
     BinaryWriter str16(String s) {
         byte[] b = utf8(s);
         buf.putShort((short) b.length);

@@ -16,13 +16,17 @@ import java.util.Objects;
  * sampleId     u16 length + UTF-8
  * dataset      u16 length + UTF-8
  * sourceUri    u16 length + UTF-8 (may be empty)
- * contentType  u16 length + UTF-8 ({@value #PIXELS_U8}, image/png or image/jpeg)
+ * contentType  u16 length + UTF-8 ({@value #PIXELS_U8}, {@value #PIXELS_16}, image/png or image/jpeg)
  * height       u32      (pixels; 0 = unknown for encoded images)
  * width        u32
  * channels     u8       (1 or 3; 0 = unknown for encoded images)
  * payloadLen   u32
- * payload      bytes    (raw pixels: uint8, row-major HWC, exactly height*width*channels bytes)
+ * payload      bytes    (raw pixels: uint8, row-major HWC, exactly height*width*channels bytes;
+ *                        16-bit medical pixels: a {@link Pixels16} payload, channels 1)
  * </pre>
+ *
+ * <p>{@value #PIXELS_16} was added within v1: a reader that predates it dead-letters such a record as an unsupported
+ * content type, and every v1 record it read before reads the same now.
  *
  * <p>The sample id and the dataset name follow {@link SampleIds}' rule, here and on the wire: the constructor refuses
  * others with an {@link IllegalArgumentException}, and {@link #decode} with a {@link CodecException} whose reason is
@@ -42,6 +46,12 @@ public record RawSample(String sampleId, String dataset, String sourceUri, Strin
 
     /** Content type of raw uint8 pixels in HWC order. */
     public static final String PIXELS_U8 = "application/x-ssl-pixels-u8";
+
+    /**
+     * Content type of one frame of 16-bit grayscale medical pixels with its rescale and window: a {@link Pixels16}
+     * payload, 1 channel.
+     */
+    public static final String PIXELS_16 = "application/x-ssl-pixels-16";
 
     /** {@link CodecException#reason()} of a record whose sample id breaks {@link SampleIds}' rule. */
     public static final String INVALID_SAMPLE_ID = "invalid-sample-id";
@@ -71,6 +81,15 @@ public record RawSample(String sampleId, String dataset, String sourceUri, Strin
             throw new IllegalArgumentException("pixel payload has " + payload.length + " bytes, shape "
                     + height + "x" + width + "x" + channels + " needs " + (long) height * width * channels);
         }
+        if (PIXELS_16.equals(contentType) && (channels != 1 || Pixels16.payloadLength(height, width) != payload.length)) {
+            throw new IllegalArgumentException("16-bit pixel payload has " + payload.length + " bytes, shape " + height + "x"
+                    + width + "x" + channels + " needs channels 1 and " + Pixels16.payloadLength(height, width));
+        }
+    }
+
+    /** One frame of 16-bit medical pixels ({@value #PIXELS_16}). */
+    public static RawSample pixels16(String sampleId, String dataset, String sourceUri, Pixels16 frame) {
+        return new RawSample(sampleId, dataset, sourceUri, PIXELS_16, frame.height(), frame.width(), 1, frame.encode());
     }
 
     /** Raw pixels of a known shape. */
@@ -126,6 +145,10 @@ public record RawSample(String sampleId, String dataset, String sourceUri, Strin
         if (PIXELS_U8.equals(contentType) && (long) height * width * channels != len) {
             throw new CodecException(RECORD, "payload", "shape-mismatch", "payload has " + len
                     + " bytes but shape " + height + "x" + width + "x" + channels + " needs " + (long) height * width * channels);
+        }
+        if (PIXELS_16.equals(contentType) && (channels != 1 || Pixels16.payloadLength(height, width) != len)) {
+            throw new CodecException(RECORD, "payload", "shape-mismatch", "16-bit payload has " + len + " bytes but shape "
+                    + height + "x" + width + "x" + channels + " needs channels 1 and " + Pixels16.payloadLength(height, width));
         }
         return new RawSample(sampleId, dataset, sourceUri, contentType, height, width, channels, payload);
     }
