@@ -66,7 +66,8 @@ final class StackCommand implements Callable<Integer> {
                     + "--trainer-threads threads (default: ${DEFAULT-VALUE})")
     int replicas;
 
-    @Option(names = "--sync-every", defaultValue = "100", description = "with --replicas: local steps per round (default: ${DEFAULT-VALUE})")
+    // fewer than the trainer's 100: a step here takes seconds, and a run of minutes should see several rounds
+    @Option(names = "--sync-every", defaultValue = "10", description = "with --replicas: local steps per round (default: ${DEFAULT-VALUE})")
     int syncEvery;
 
     @Option(names = "--eval-train", defaultValue = "10000", description = "labelled images the probes are fit on (default: ${DEFAULT-VALUE})")
