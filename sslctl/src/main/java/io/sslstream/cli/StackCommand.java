@@ -230,8 +230,9 @@ final class StackCommand implements Callable<Integer> {
     private String summary(List<ModelVersion> versions, Duration trainedFor) {
         Optional<ModelVersion> last = versions.stream().max(Comparator.comparingInt(ModelVersion::version));
         if (last.isEmpty()) {
-            return "no checkpoint was published: the trainer made no step in " + Progress.format(trainedFor)
-                    + " (see its log); try a longer --budget";
+            return "no checkpoint was published in " + Progress.format(trainedFor) + (replicas > 1
+                    ? ": the replicas completed no round (--sync-every " + syncEvery + " steps; see the trainers' logs)"
+                    : ": the trainer made no step (see its log)") + "; try a longer --budget";
         }
         ModelVersion v = last.get();
         String trained = String.format(Locale.ROOT, "trained %,d steps on %,d samples (%.2f epochs of %,d images) in %s",

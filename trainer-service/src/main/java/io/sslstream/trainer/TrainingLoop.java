@@ -206,10 +206,10 @@ public class TrainingLoop {
                         sync.close();
                     }
                 }
-                // a replica stopping mid-round holds local weights, not the group's: the group's last round is in the
-                // sync topic, which a restart replays
                 if (sync == null && config.checkpoint().onShutdown() && step > lastCheckpointStep) {
                     checkpoint(learner);
+                } else if (sync != null && config.checkpoint().onShutdown() && sync.isLeader()) {
+                    lastRoundCheckpoint(learner);
                 }
             }
             state = "stopped";
@@ -330,6 +330,24 @@ public class TrainingLoop {
             checkpoint(learner);
         }
         return true;
+    }
+
+    /**
+     * A replicated run's leader stopping: its model holds the local steps of an unfinished round, which belong to no
+     * round; the checkpoint gets the group's weights of the last round instead (and that round's step, samples and
+     * offsets), unless that round is already checkpointed.
+     */
+    private void lastRoundCheckpoint(Learner learner) {
+        long roundStep = step - stepsInRound;
+        if (roundStep <= lastCheckpointStep) {
+            return;
+        }
+        sync.restoreRoundWeights();
+        step = roundStep;
+        samplesSeen = sync.samples();
+        checkpoint(learner);
+        Log.infof("stopping mid-round: checkpointed the group's weights after round %d (step %d), not this replica's %d "
+                + "steps since", sync.round(), step, stepsInRound);
     }
 
     private boolean intervalPassed(long now) {

@@ -174,7 +174,12 @@ class TrainerReplicasIT {
         List<ModelVersion> versions = registry.listVersions(MODEL, 0, 100).items().stream().filter(v -> v.runId().equals(RUN)).toList();
         assertThat(versions).isNotEmpty();
         assertThat(versions.stream().map(ModelVersion::step).distinct().count()).isEqualTo(versions.size());
-        CheckpointManifest m = versions.get(versions.size() - 1).manifest();
+        CheckpointManifest m = versions.stream().max(java.util.Comparator.comparingLong(ModelVersion::step)).orElseThrow().manifest();
+        // the newest, written when replica 0 stopped (mid-round or at a round's end), holds that round's group weights
+        long checkpointRound = Long.parseLong(m.provenance().get(CheckpointManifest.Provenance.SYNC_ROUND));
+        assertThat(hashesA).containsKey(checkpointRound);
+        assertThat(m.provenance().get(CheckpointManifest.Provenance.WEIGHTS_HASH)).startsWith(hashesA.get(checkpointRound));
+        assertThat(checkpointRound).isGreaterThanOrEqualTo(rejoined);
         assertThat(m.provenance()).containsEntry(CheckpointManifest.Provenance.REPLICAS, "2")
                 .containsEntry(CheckpointManifest.Provenance.SYNC_EVERY, Integer.toString(EVERY))
                 .containsKey(CheckpointManifest.Provenance.WEIGHTS_HASH);

@@ -292,6 +292,11 @@ public final class Synchronizer implements AutoCloseable {
         return new SyncState(round, startHash, logOffset, samples, new TreeMap<>(offsets), bytes.toByteArray());
     }
 
+    /** Puts the weights of the last round applied back into the model (a replica stopping mid-round, before its checkpoint). */
+    public void restoreRoundWeights() {
+        weights.write(start);
+    }
+
     /** The last round applied (0 before the first). */
     public long round() {
         return round;
