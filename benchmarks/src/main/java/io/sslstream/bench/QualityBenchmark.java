@@ -5,6 +5,8 @@ import ai.djl.ndarray.NDManager;
 import io.sslstream.augmenter.augment.Recipe;
 import io.sslstream.bench.trainer.Pretraining;
 import io.sslstream.bench.trainer.Probes;
+import io.sslstream.bench.trainer.SideBySide;
+import io.sslstream.bench.trainer.ViewFile;
 import io.sslstream.bench.trainer.Views;
 import io.sslstream.contracts.checkpoint.CheckpointManifest;
 import io.sslstream.contracts.checkpoint.CheckpointManifest.Architecture;
@@ -45,7 +47,8 @@ import java.util.concurrent.Callable;
  * {@code --method all} run resumes where it stopped.
  */
 @Command(name = "quality", mixinStandardHelpOptions = true,
-        description = "Pretrain each method for a fixed CPU budget, then linear probe and kNN next to raw-pixel and random-encoder baselines.")
+        description = "Pretrain each method for a fixed CPU budget (or, with --epochs, an images-seen budget next to the PyTorch peer), "
+                + "then linear probe and kNN next to raw-pixel and random-encoder baselines.")
 public class QualityBenchmark implements Callable<Integer> {
 
     @Option(names = "--method", split = ",", defaultValue = "simclr",
@@ -54,6 +57,17 @@ public class QualityBenchmark implements Callable<Integer> {
 
     @Option(names = "--budget", defaultValue = "5m", description = "pretraining wall clock per method, e.g. 20s, 5m, 1h (default: ${DEFAULT-VALUE})")
     Duration budget;
+
+    @Option(names = "--epochs", description = "images-seen budget instead of --budget: this many epochs of --images for each method, "
+            + "trained by our trainer and by the PyTorch peer (benchmarks/peer/parity_peer.py) on the same views written once to a file, "
+            + "knn@20 every --eval-every epochs on both: minutes of training to reach the raw-pixel kNN and 88% kNN (section quality-epochs)")
+    Integer epochs;
+
+    @Option(names = "--images", defaultValue = "60000", description = "with --epochs: training images per epoch (default: ${DEFAULT-VALUE})")
+    int images;
+
+    @Option(names = "--eval-every", defaultValue = "1", description = "with --epochs: epochs between knn@20 points (default: ${DEFAULT-VALUE})")
+    int evalEvery;
 
     @Option(names = "--encoder", description = "small-cnn, resnet18 or vit-tiny (default: the method's: vit-tiny for mae, else small-cnn)")
     String encoder;
@@ -160,6 +174,9 @@ public class QualityBenchmark implements Callable<Integer> {
         if (baselinesOnly) {
             return 0;
         }
+        if (epochs != null) {
+            return byEpochs(repo, dataDir, store, todo, train, labelledTrain, labelledTest, rows.get(0).results());
+        }
         for (String m : todo) {
             String e = encoder != null ? encoder : Methods.named(m).defaultEncoder();
             String key = String.format(Locale.ROOT, "%s-%s-%ds-b%d-%s-lr%s-wd%s-%s-seed%d-%s", m, e, budget.toSeconds(), batch, optimizer, lr,
@@ -247,6 +264,97 @@ public class QualityBenchmark implements Callable<Integer> {
             }
         }
         return "-";
+    }
+
+    /** Both sides of one method after an images-seen budget. */
+    public record EpochsRow(SideBySide.Side ours, SideBySide.Side peer, double load, int epochs, int images) {
+    }
+
+    private Integer byEpochs(Path repo, Path dataDir, Path store, List<String> todo, FashionMnist.Split train, Probes.Labelled labelledTrain,
+                             Probes.Labelled labelledTest, List<ProtocolResult> raw) throws Exception {
+        if (encoder != null || projection != null || temperature != null || constantLr) {
+            throw new IllegalArgumentException("--epochs trains each method's defaults with a cosine schedule, on both sides; "
+                    + "--encoder, --projection, --temperature and --constant-lr apply to --budget runs only");
+        }
+        if (epochs < 1 || evalEvery < 1) {
+            throw new IllegalArgumentException("--epochs and --eval-every must be >= 1, got " + epochs + " and " + evalEvery);
+        }
+        int perEpoch = ViewFile.stepsPerEpoch(images, batch);
+        List<EpochsRow> rows = new ArrayList<>();
+        for (String m : todo) {
+            MethodDefinition def = Methods.named(m);
+            String key = String.format(Locale.ROOT, "epochs-%s-%dx%d-every%d-b%d-%s-lr%s-wd%s-w%d-seed%d-%dx%d", m, images, epochs, evalEvery,
+                    batch, optimizer, lr, weightDecay, warmupSteps, seed, labelledTrain.count(), labelledTest.count());
+            Path result = store.resolve(key + ".json");
+            if (!fresh && Files.isRegularFile(result)) {
+                System.out.println("reusing " + result.getFileName() + " (--fresh runs it again)");
+                rows.add(Json.MAPPER.readValue(result.toFile(), EpochsRow.class));
+                continue;
+            }
+            Path views = store.resolve(String.format(Locale.ROOT, "views-%s-%dx%d-b%d-seed%d.bin", def.defaultRecipe(), images, epochs, batch, seed));
+            if (fresh || !Files.isRegularFile(views)) {
+                System.out.println("writing " + epochs + " epoch(s) of " + def.defaultRecipe() + " views once to " + views);
+                ViewFile.write(views, Views.recipe(def.defaultRecipe()), train, images, epochs, batch, seed);
+            }
+            SideBySide.Settings settings = new SideBySide.Settings(optimizer, lr, weightDecay, (int) warmupSteps, threads, seed, data,
+                    evalEvery * perEpoch);
+            double load = Machine.loadAverage();
+            EpochsRow row;
+            try (ViewFile file = ViewFile.open(views, def.defaultRecipe())) {
+                SideBySide.Side ours = SideBySide.ours(def, file, settings, labelledTrain, labelledTest);
+                SideBySide.Side peer = SideBySide.peer(repo, def, file, store, settings, labelledTrain, labelledTest);
+                row = new EpochsRow(ours, peer, load, epochs, images);
+            }
+            Files.write(result, Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(row));
+            rows.add(row);
+        }
+        reportEpochs(rows, raw, dataDir, labelledTrain.count(), labelledTest.count());
+        return 0;
+    }
+
+    private static String minutes(double m) {
+        return Double.isNaN(m) ? "not reached" : String.format(Locale.ROOT, "%.1f", m);
+    }
+
+    private void reportEpochs(List<EpochsRow> rows, List<ProtocolResult> raw, Path dataDir, int probeTrain, int probeTest) throws Exception {
+        double rawKnn = SideBySide.accuracy(raw, "knn@20");
+        List<List<String>> table = new ArrayList<>();
+        for (EpochsRow e : rows) {
+            for (SideBySide.Side s : List.of(e.ours(), e.peer())) {
+                StringBuilder points = new StringBuilder();
+                for (SideBySide.Point p : s.points()) {
+                    points.append(points.length() > 0 ? ", " : "").append(String.format(Locale.ROOT, "%.1f", 100 * p.knn20()));
+                }
+                table.add(List.of(s.method(), s.side(), String.format(Locale.ROOT, "%.1f%%", 100 * SideBySide.accuracy(s.results(), "linear")),
+                        String.format(Locale.ROOT, "%.1f%%", 100 * SideBySide.accuracy(s.results(), "linear@100")),
+                        String.format(Locale.ROOT, "%.1f%%", 100 * SideBySide.accuracy(s.results(), "knn@20")), points.toString(),
+                        String.format(Locale.ROOT, "%.1f", s.seconds() / 60), minutes(s.minutesTo(rawKnn)), minutes(s.minutesTo(0.88)),
+                        String.format(Locale.ROOT, "%.0f", s.medianStepMs()), String.format(Locale.ROOT, "%.1f", e.load())));
+            }
+        }
+        table.add(List.of("raw pixels", "-", String.format(Locale.ROOT, "%.1f%%", 100 * SideBySide.accuracy(raw, "linear")),
+                String.format(Locale.ROOT, "%.1f%%", 100 * SideBySide.accuracy(raw, "linear@100")), String.format(Locale.ROOT, "%.1f%%", 100 * rawKnn),
+                "-", "-", "-", "-", "-", "-"));
+        String command = "./bench quality --method " + String.join(",", methods) + " --epochs " + epochs
+                + (images != 60_000 ? " --images " + images : "") + (evalEvery != 1 ? " --eval-every " + evalEvery : "") + " --batch " + batch
+                + " --optimizer " + optimizer + " --lr " + lr + (weightDecay > 0 ? " --weight-decay " + weightDecay : "")
+                + (warmupSteps > 0 ? " --warmup-steps " + warmupSteps : "") + (evalTrain != 60_000 ? " --eval-train " + evalTrain : "")
+                + (evalTest != 10_000 ? " --eval-test " + evalTest : "");
+        Report r = new Report("Quality at a budget of images: time to accuracy, ours and the PyTorch peer", command)
+                .paragraph(String.format(Locale.ROOT, "Each method pretrained for %d epoch(s) of %,d Fashion-MNIST training images (%s), "
+                                + "batch %d, %s with peak learning rate %s, cosine to 0 over the run, by our trainer and by the PyTorch peer "
+                                + "(`benchmarks/peer/parity_peer.py`) on the same views (the augmenter's recipe classes, written once to a file). "
+                                + "knn@20 points: the frozen encoder scored every %d epoch(s) and at the end by the same probe code (the "
+                                + "evaluator's classes), fit on %,d labelled images, scored on %,d test images. Minutes: training time "
+                                + "(reading the views and the steps; evaluations excluded) until knn@20 first reached the raw pixels' "
+                                + "knn@20 (%.1f%%) and 88%%, resolved to the evaluation points. Both sides ran one after the other on the "
+                                + "same shared cores (load: 1-minute load average at the method's start).",
+                        rows.isEmpty() ? 0 : rows.get(0).epochs(), rows.isEmpty() ? 0 : rows.get(0).images(), dataDir, batch, optimizer, lr,
+                        evalEvery, probeTrain, probeTest, 100 * rawKnn))
+                .table(List.of("method", "side", "linear", "linear@100", "knn@20", "knn@20 at the points", "train min",
+                        "min to raw kNN", "min to 88% kNN", "ms/step", "load"), table);
+        r.writeTo(doc != null ? doc : Repo.benchmarksDoc(), "quality-epochs");
+        System.out.print(r.markdown());
     }
 
     private void report(List<Row> rows, Path dataDir, int pretrainImages, int probeTrain, int probeTest) throws Exception {

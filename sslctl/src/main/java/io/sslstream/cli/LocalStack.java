@@ -63,6 +63,8 @@ public final class LocalStack implements AutoCloseable {
     private final Supervisor supervisor;
     private final Map<String, Map<String, String>> extraProperties = new LinkedHashMap<>();
     private int trainerReplicas = 1;
+    /** The recipe the augmenter runs and the trainer reads ({@code ssl.views.<recipe>}): the method's. */
+    private String recipe = StackMethods.recipe(StackMethods.DEFAULT);
 
     public LocalStack(Options options, PrintStream out) {
         this(options, out, Supervisor.Policy.local());
@@ -105,6 +107,24 @@ public final class LocalStack implements AutoCloseable {
         return names;
     }
 
+    /**
+     * The SSL method the trainer runs ({@code ssl.trainer.method}); the augmenter runs that method's recipe (its only
+     * one, so that no CPU goes to views nobody reads) and the trainer reads its topic. Call before {@link #start()}.
+     *
+     * @throws IllegalArgumentException for a method the stack does not know, naming the ones it does
+     */
+    public LocalStack withMethod(String method) {
+        recipe = StackMethods.recipe(method);
+        withProperties("trainer", Map.of("ssl.trainer.method", method));
+        withProperties("augmenter", Map.of("ssl.augmenter.active", recipe));
+        return this;
+    }
+
+    /** The recipe of this stack's views. */
+    public String recipe() {
+        return recipe;
+    }
+
     /** Starts the broker, creates the topics, starts the services and waits until each is ready. */
     public void start() throws IOException, InterruptedException {
         Path logs = logs();
@@ -113,7 +133,7 @@ public final class LocalStack implements AutoCloseable {
         String bootstrap = kafka.bootstrapServers();
         out.printf("%-10s ready on %s (Kafka bootstrap)  log %s%n", "kafka", bootstrap, logs.resolve("kafka.log"));
         int p = Math.max(options.partitions(), trainerReplicas);
-        TopicAdmin.ensureTopics(bootstrap, Map.of(Topics.SAMPLES_RAW, p, Topics.views("simclr"), p, Topics.SAMPLES_DLQ, 1,
+        TopicAdmin.ensureTopics(bootstrap, Map.of(Topics.SAMPLES_RAW, p, Topics.views(recipe), p, Topics.SAMPLES_DLQ, 1,
                 Topics.CHECKPOINTS, 1, Topics.CHECKPOINTS_DLQ, 1, Topics.EVALUATIONS, 1));
 
         int registryPort = ServiceProcess.port(8081);

@@ -45,7 +45,12 @@ final class StackCommand implements Callable<Integer> {
     @Option(names = "--home", description = "repository root holding the built services (default: found from this jar)")
     Path home;
 
-    @Option(names = "--model", defaultValue = "fmnist-simclr", description = "registry model name (default: ${DEFAULT-VALUE})")
+    @Option(names = "--method", defaultValue = StackMethods.DEFAULT,
+            description = "SSL method the trainer runs: simclr, moco, byol, simsiam, barlow-twins, vicreg or mae; the augmenter runs "
+                    + "its recipe and the trainer its default encoder (default: ${DEFAULT-VALUE})")
+    String method;
+
+    @Option(names = "--model", description = "registry model name (default: fmnist-<method>)")
     String model;
 
     @Option(names = "--batch-size", defaultValue = "256", description = "trainer images per step (default: ${DEFAULT-VALUE})")
@@ -103,11 +108,18 @@ final class StackCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (!StackMethods.RECIPES.containsKey(method)) {
+            System.err.println("Unknown --method '" + method + "' (known: " + String.join(", ", StackMethods.RECIPES.keySet()) + ").");
+            return 2;
+        }
         try {
             FashionMnist.file(dataDir, "train-images-idx3-ubyte");
         } catch (NoSuchFileException e) {
             System.err.println("No Fashion-MNIST in " + dataDir + ".\n" + FashionMnist.HOW_TO_GET + "\nThen pass --data-dir <folder> if it is elsewhere.");
             return 2;
+        }
+        if (model == null) {
+            model = "fmnist-" + method;
         }
         Path root = home != null ? home : Main.repositoryHome();
         Path runDir = work != null ? work : root.resolve("var/stack/" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
@@ -121,7 +133,7 @@ final class StackCommand implements Callable<Integer> {
             batchSize = 8; // a folder of DICOM files is a few dozen frames, not 60,000 images
         }
         LocalStack stack = new LocalStack(new LocalStack.Options(root, runDir.toAbsolutePath(), dataDir, model, batchSize,
-                checkpointEvery, checkpointInterval, trainerThreads, evalTrain, evalTest, 4), out);
+                checkpointEvery, checkpointInterval, trainerThreads, evalTrain, evalTest, 4), out).withMethod(method);
         if (replicas > 1) {
             stack.withTrainerReplicas(replicas).withProperties("trainer", Map.of("ssl.trainer.sync.every", Integer.toString(syncEvery)));
         }

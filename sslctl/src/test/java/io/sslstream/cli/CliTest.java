@@ -76,6 +76,21 @@ class CliTest {
     }
 
     @Test
+    void stackRefusesAnUnknownMethodNamingTheKnownOnes() {
+        java.io.ByteArrayOutputStream buf = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream old = System.err;
+        System.setErr(new java.io.PrintStream(buf, true));
+        int code;
+        try {
+            code = Main.commandLine().execute("stack", "--method", "dino", "--data-dir", "target/no-such-dir");
+        } finally {
+            System.setErr(old);
+        }
+        assertThat(code).isEqualTo(2);
+        assertThat(buf.toString()).contains("Unknown --method 'dino'", "simclr, moco, byol, simsiam, barlow-twins, vicreg, mae");
+    }
+
+    @Test
     void tableShowsVersionsAccuraciesAndBaselines() {
         EvaluationCompleted ev = new EvaluationCompleted(1, UUID.randomUUID(), Instant.now(), "m", 1, "a".repeat(64), "fashion-mnist",
                 EvaluationCompleted.SUCCEEDED, null, List.of(

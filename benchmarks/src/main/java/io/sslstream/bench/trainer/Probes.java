@@ -58,7 +58,13 @@ public final class Probes {
 
     /** Runs the four protocols, printing each result as it comes. */
     public static List<ProtocolResult> run(String featureSet, FeatureMatrix train, Labelled trainSplit, FeatureMatrix test, Labelled testSplit) {
-        return new ProtocolSuite(ProtocolSuite.Settings.defaults()).run(SPECS, featureSet, train, trainSplit.labels(), test, testSplit.labels(),
+        return run(SPECS, featureSet, train, trainSplit, test, testSplit);
+    }
+
+    /** Runs these protocols, printing each result as it comes. */
+    public static List<ProtocolResult> run(List<ProtocolSpec> specs, String featureSet, FeatureMatrix train, Labelled trainSplit,
+                                           FeatureMatrix test, Labelled testSplit) {
+        return new ProtocolSuite(ProtocolSuite.Settings.defaults()).run(specs, featureSet, train, trainSplit.labels(), test, testSplit.labels(),
                 r -> System.out.printf("  %-14s %-10s %.2f%%  (%.0f s)%n", featureSet, r.protocol(), 100 * r.accuracy(), r.seconds()));
     }
 }

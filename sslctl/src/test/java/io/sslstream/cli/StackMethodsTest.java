@@ -1,0 +1,39 @@
+package io.sslstream.cli;
+
+import io.sslstream.trainer.method.MethodDefinition;
+import io.sslstream.trainer.method.Methods;
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class StackMethodsTest {
+
+    /** ./stack's table is the trainer's: every method, in its order, with the recipe the trainer reads by default. */
+    @Test
+    void theStackKnowsEveryTrainerMethodAndItsRecipe() {
+        Map<String, String> trainer = new LinkedHashMap<>();
+        for (MethodDefinition d : Methods.ALL) {
+            trainer.put(d.name(), d.defaultRecipe());
+        }
+        assertThat(StackMethods.RECIPES).containsExactlyEntriesOf(trainer);
+        assertThat(StackMethods.DEFAULT).isEqualTo(Methods.ALL.get(0).name());
+    }
+
+    @Test
+    void withMethodSetsTheTrainerMethodAndTheAugmenterRecipe() {
+        LocalStack stack = new LocalStack(new LocalStack.Options(Path.of("."), Path.of("target/none"), Path.of("."), "m", 8, 1,
+                java.time.Duration.ZERO, 1, 10, 10, 1), new PrintStream(new ByteArrayOutputStream()));
+        assertThat(stack.recipe()).isEqualTo("simclr");
+        assertThat(stack.withMethod("barlow-twins").recipe()).isEqualTo("byol");
+        assertThat(stack.withMethod("mae").recipe()).isEqualTo("mae");
+        assertThatThrownBy(() -> stack.withMethod("dino")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("unknown method 'dino'").hasMessageContaining("vicreg");
+    }
+}
