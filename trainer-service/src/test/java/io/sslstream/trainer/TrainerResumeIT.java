@@ -237,13 +237,37 @@ class TrainerResumeIT {
     }
 
     static ServiceProcess startRegistry() throws InterruptedException {
-        ServiceProcess p = ServiceProcess.builder("registry", REGISTRY_JAR, registryPort, WORK.resolve("registry.log"))
-                .jvmOptions("-Xmx512m")
-                .property("kafka.bootstrap.servers", kafka.bootstrapServers())
-                .property("ssl.registry.data-dir", WORK.resolve("registry").toString())
-                .start();
+        ServiceProcess p = registry(WORK, kafka.bootstrapServers(), registryPort).start();
         p.awaitReady(Duration.ofMinutes(3));
         return p;
+    }
+
+    /** The registry's own jar on {@code port}, its data and log in {@code work}. */
+    static ServiceProcess.Builder registry(Path work, String bootstrap, int port) {
+        return ServiceProcess.builder("registry", REGISTRY_JAR, port, work.resolve("registry.log"))
+                .jvmOptions("-Xmx512m")
+                .property("kafka.bootstrap.servers", bootstrap)
+                .property("ssl.registry.data-dir", work.resolve("registry").toString());
+    }
+
+    /**
+     * A trainer process of this module's jar for run {@code run} of model {@code model}: its log in {@code work}, its
+     * spool, the registry on {@code registryPort}, a progress line every 10 steps; callers add their own settings.
+     */
+    static ServiceProcess.Builder trainer(String name, Path work, String bootstrap, int registryPort, String model, String run,
+                                          int batch, Path spool) {
+        Path jar = Path.of("target/quarkus-app/quarkus-run.jar").toAbsolutePath();
+        assertThat(jar).as("the trainer's jar (package phase)").isRegularFile();
+        return ServiceProcess.builder("trainer " + name, jar, ServiceProcess.freePort(), work.resolve("trainer-" + name + ".log"))
+                .jvmOptions("-Xmx768m", "-Dai.djl.offline=true")
+                .property("kafka.bootstrap.servers", bootstrap)
+                .property("ssl.trainer.model-name", model)
+                .property("ssl.trainer.run-id", run)
+                .property("ssl.trainer.batch-size", Integer.toString(batch))
+                .property("ssl.trainer.log-every-steps", "10")
+                .property("ssl.trainer.checkpoint.spool-dir", spool.toString())
+                .property("ssl.trainer.checkpoint.registry-url", "http://localhost:" + registryPort)
+                .env(LocalProcesses.LIBTORCH_ENV);
     }
 
     /** A trainer process: this module's Quarkus jar. */
@@ -255,27 +279,15 @@ class TrainerResumeIT {
 
         /** A trainer of {@code run}, checkpointing every {@code every} steps; {@code extra} are more {@code -D} options. */
         static Trainer start(String name, String run, long maxSteps, Path spool, int every, String... extra) {
-            Path jar = Path.of("target/quarkus-app/quarkus-run.jar").toAbsolutePath();
-            assertThat(jar).as("the trainer's jar (package phase)").isRegularFile();
-            ServiceProcess process = ServiceProcess.builder("trainer " + name, jar, ServiceProcess.freePort(),
-                            WORK.resolve("trainer-" + name + ".log"))
-                    .jvmOptions("-Xmx768m", "-Dai.djl.offline=true")
-                    .property("kafka.bootstrap.servers", kafka.bootstrapServers())
-                    .property("ssl.trainer.model-name", MODEL)
-                    .property("ssl.trainer.run-id", run)
-                    .property("ssl.trainer.batch-size", Integer.toString(BATCH))
+            ServiceProcess process = trainer(name, WORK, kafka.bootstrapServers(), registryPort, MODEL, run, BATCH, spool)
                     .property("ssl.trainer.max-steps", Long.toString(maxSteps))
                     // a run planned for 60 steps: both processes follow the same cosine, the first stops at 40
                     .property("ssl.trainer.optim.schedule.total-steps", "60")
                     .property("ssl.trainer.threads", "2")
-                    .property("ssl.trainer.log-every-steps", "10")
                     .property("ssl.trainer.checkpoint.every-steps", Integer.toString(every))
                     .property("ssl.trainer.checkpoint.interval", "0") // by steps only: the tests count them
-                    .property("ssl.trainer.checkpoint.spool-dir", spool.toString())
-                    .property("ssl.trainer.checkpoint.registry-url", "http://localhost:" + registryPort)
                     .property("ssl.trainer.resume.max-backoff", "2s")
                     .jvmOptions(extra)
-                    .env(LocalProcesses.LIBTORCH_ENV)
                     .start();
             return new Trainer(name, process);
         }
