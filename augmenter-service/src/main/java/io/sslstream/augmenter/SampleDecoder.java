@@ -14,7 +14,9 @@ import javax.imageio.stream.MemoryCacheImageInputStream;
 import java.awt.image.BufferedImage;
 import java.awt.image.ColorModel;
 import java.awt.image.ComponentColorModel;
+import java.awt.image.DataBufferByte;
 import java.awt.image.IndexColorModel;
+import java.awt.image.PixelInterleavedSampleModel;
 import java.awt.image.Raster;
 import java.io.ByteArrayInputStream;
 import java.io.EOFException;
@@ -411,6 +413,23 @@ public final class SampleDecoder {
         if (!grayPalette && cm instanceof ComponentColorModel && cm.getColorSpace().isCS_sRGB() && cm.getNumComponents() == 3
                 && cm.getComponentSize(0) == 8 && cm.getComponentSize(1) == 8 && cm.getComponentSize(2) == 8) {
             // 8-bit RGB (JPEG, PNG truecolour): samples come in R, G, B band order whatever the byte layout
+            if (raster.getDataBuffer() instanceof DataBufferByte bytes && bytes.getNumBanks() == 1
+                    && raster.getSampleModel() instanceof PixelInterleavedSampleModel sm && sm.getPixelStride() == 3
+                    && raster.getSampleModelTranslateX() == 0 && raster.getSampleModelTranslateY() == 0) {
+                // what ImageIO's readers return: the bytes read where they lie, without getPixels' int copies
+                byte[] data = bytes.getData();
+                int[] band = sm.getBandOffsets();
+                int stride = sm.getScanlineStride();
+                for (int y = 0; y < h; y++) {
+                    int from = bytes.getOffset() + y * stride;
+                    for (int x = 0, i = from, o = y * w * 3; x < w; x++, i += 3, o += 3) {
+                        out[o] = data[i + band[0]];
+                        out[o + 1] = data[i + band[1]];
+                        out[o + 2] = data[i + band[2]];
+                    }
+                }
+                return new Image(h, w, 3, out);
+            }
             for (int y = 0; y < h; y++) {
                 raster.getPixels(0, y, w, 1, row);
                 for (int i = 0, o = y * w * 3; i < w * 3; i++, o++) {

@@ -69,6 +69,45 @@ class SampleDecoderTest {
         assertThat(img).isEqualTo(Image.rgb(2, 2, 255, 0, 0, 0, 255, 0, 0, 0, 255, 16, 32, 48));
     }
 
+    /**
+     * The byte layouts ImageIO and callers hand over (BGR and RGB interleaved bytes, which take the direct read; packed
+     * ints and a sub-image, which do not) all come out as the image's own RGB values, in R, G, B order.
+     */
+    @Test
+    void everyRgbLayoutComesOutInRgbOrder() throws Exception {
+        BufferedImage bgr = noise(7, 5);
+        java.awt.image.WritableRaster interleaved = java.awt.image.Raster.createInterleavedRaster(
+                java.awt.image.DataBuffer.TYPE_BYTE, 7, 5, 7 * 3, 3, new int[] {0, 1, 2}, null);
+        BufferedImage rgbBytes = new BufferedImage(new java.awt.image.ComponentColorModel(java.awt.color.ColorSpace.getInstance(
+                java.awt.color.ColorSpace.CS_sRGB), false, false, java.awt.Transparency.OPAQUE, java.awt.image.DataBuffer.TYPE_BYTE),
+                interleaved, false, null);
+        BufferedImage ints = new BufferedImage(7, 5, BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < 5; y++) {
+            for (int x = 0; x < 7; x++) {
+                rgbBytes.setRGB(x, y, bgr.getRGB(x, y));
+                ints.setRGB(x, y, bgr.getRGB(x, y));
+            }
+        }
+        BufferedImage decodedJpeg = javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(encode(noise(40, 24), "jpeg")));
+
+        for (BufferedImage img : List.of(bgr, rgbBytes, ints, bgr.getSubimage(2, 1, 4, 3), decodedJpeg)) {
+            assertThat(SampleDecoder.toHwc(img)).isEqualTo(viaGetRgb(img));
+        }
+    }
+
+    private static Image viaGetRgb(BufferedImage img) {
+        int[] v = new int[img.getWidth() * img.getHeight() * 3];
+        for (int y = 0, o = 0; y < img.getHeight(); y++) {
+            for (int x = 0; x < img.getWidth(); x++, o += 3) {
+                int argb = img.getRGB(x, y);
+                v[o] = (argb >> 16) & 0xFF;
+                v[o + 1] = (argb >> 8) & 0xFF;
+                v[o + 2] = argb & 0xFF;
+            }
+        }
+        return Image.rgb(img.getHeight(), img.getWidth(), v);
+    }
+
     @Test
     void scales16BitGrayAndDropsAlpha() throws Exception {
         BufferedImage gray16 = new BufferedImage(3, 1, BufferedImage.TYPE_USHORT_GRAY);

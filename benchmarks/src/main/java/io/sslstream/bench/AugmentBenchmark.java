@@ -190,7 +190,7 @@ public class AugmentBenchmark implements Callable<Integer> {
                 .table(List.of("case", "op", "ours views/s", "torchvision views/s", "ours / torchvision"), ops)
                 .paragraph(String.format(Locale.ROOT, """
                         Each recipe through the whole augmenter, one thread: a `RawSample` record decoded (raw pixels, or \
-                        a PNG decoded with ImageIO), the recipe (its defaults; simclr v1 is v2 with the float32 resize), the \
+                        a PNG decoded with ImageIO), the recipe (its defaults; simclr v1 is v2 with the float32 resize, byol v1 is v2 with the float32 blur), the \
                         `ViewSet` encoded; median of %d trials (recipes and inputs interleaved) of %,d samples (%,d at 96x96).""", trials, recipeSamples,
                         Math.max(1, recipeSamples / 5)))
                 .table(List.of("recipe", "input", "views per set", "view sets/s", "views/s", "µs per sample"), recipeRows)
@@ -231,7 +231,7 @@ public class AugmentBenchmark implements Callable<Integer> {
     }
 
     private List<List<String>> recipes(Image[] gray28, Image[] rgb96) throws Exception {
-        List<MultiViewRecipe> all = List.of(Recipes.simclrV2(), Recipes.simclrV1(), Recipes.byolV1(), Recipes.multicropV1(),
+        List<MultiViewRecipe> all = List.of(Recipes.simclrV2(), Recipes.simclrV1(), Recipes.byolV2(), Recipes.byolV1(), Recipes.multicropV1(),
                 Recipes.maeV1());
         Map<String, List<byte[]>> inputs = new LinkedHashMap<>();
         inputs.put("28x28 gray, raw pixels", records(gray28, false, recipeSamples));

@@ -43,17 +43,17 @@ public class AugmenterBenchmark implements Callable<Integer> {
     static final Map<String, Case> CASES = new LinkedHashMap<>();
 
     static {
-        add(new Case("fmnist-raw", "simclr", 2, "raw", "28,28,1", 24_000, 8_000,
+        add(new Case("fmnist-raw", "simclr", 2, "raw", "28,28,1", 400_000, 8_000,
                 "simclr v2: 2 views, crop 0.5-1, flip, jitter(b .4, c .4) p .8"));
-        add(new Case("fmnist-png", "simclr", 2, "png", null, 12_000, 6_000,
+        add(new Case("fmnist-png", "simclr", 2, "png", null, 150_000, 6_000,
                 "simclr v2 (as above), PNG decoded"));
-        add(new Case("rgb96", "simclr", 2, "raw", "96,96,3", 5_000, 3_000,
+        add(new Case("rgb96", "simclr", 2, "raw", "96,96,3", 100_000, 3_000,
                 "simclr v2 (as above) at 96x96"));
-        add(new Case("multicrop96", "multicrop", 6, "raw", "96,96,3", 2_400, 1_000,
+        add(new Case("multicrop96", "multicrop", 6, "raw", "96,96,3", 20_000, 1_000,
                 "multicrop v1: 2 global 96 (0.4-1) + 4 local 41 (0.05-0.4), flip, jitter(.4, .4, .2, .1) p .8, grayscale .2"));
-        add(new Case("jpeg224", "byol", 2, "jpeg", null, 1_000, 400,
-                "byol v1 (ImageNet-style): 2 views, crop 0.08-1, flip, jitter(.4, .4, .2, .1) p .8, grayscale .2, "
-                        + "blur 23x23 p 1 / .1, solarize p 0 / .2; JPEG decoded"));
+        add(new Case("jpeg224", "byol", 2, "jpeg", null, 8_000, 400,
+                "byol v2 (ImageNet-style): 2 views, crop 0.08-1, flip, jitter(.4, .4, .2, .1) p .8, grayscale .2, "
+                        + "blur 23x23 (fixed point) p 1 / .1, solarize p 0 / .2; JPEG decoded"));
     }
 
     private static void add(Case c) {
@@ -64,8 +64,9 @@ public class AugmenterBenchmark implements Callable<Integer> {
             description = "cases to run (default: ${DEFAULT-VALUE})")
     List<String> cases;
 
-    @Option(names = "--samples", split = ",", description = "backlog per case, e.g. fmnist-raw=40000 (defaults: 24,000 / "
-            + "12,000 / 5,000 / 2,400 / 1,000)")
+    @Option(names = "--samples", split = ",", description = "backlog per case, e.g. fmnist-raw=40000 (defaults: 400,000 / "
+            + "150,000 / 100,000 / 20,000 / 8,000: windows of 10 to 30 s on a quiet 2-core machine, so that the JIT's "
+            + "start-up work is a small part)")
     Map<String, Long> samples = new LinkedHashMap<>();
 
     @Option(names = "--scale", defaultValue = "1", description = "multiplies every backlog and peer sample count (default: ${DEFAULT-VALUE})")

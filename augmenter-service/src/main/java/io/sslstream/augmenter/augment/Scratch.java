@@ -41,6 +41,10 @@ final class Scratch {
     private float[] row = new float[0];
     private float[] padded = new float[0];
     private int[] taps = new int[0];
+    /** The same three arrays of the fixed-point blur. */
+    private int[] ringFixed = new int[0];
+    private int[] rowFixed = new int[0];
+    private int[] paddedFixed = new int[0];
 
     /** Work arrays above this many elements are not kept after the call that needed them. */
     static final int KEEP_LIMIT = 1 << 20;
@@ -107,6 +111,39 @@ final class Scratch {
         float[] a = new float[n];
         if (n <= KEEP_LIMIT) {
             padded = a;
+        }
+        return a;
+    }
+
+    int[] blurRingFixed(int n) {
+        if (ringFixed.length >= n) {
+            return ringFixed;
+        }
+        int[] a = new int[n];
+        if (n <= KEEP_LIMIT) {
+            ringFixed = a;
+        }
+        return a;
+    }
+
+    int[] blurRowFixed(int n) {
+        if (rowFixed.length >= n) {
+            return rowFixed;
+        }
+        int[] a = new int[n];
+        if (n <= KEEP_LIMIT) {
+            rowFixed = a;
+        }
+        return a;
+    }
+
+    int[] blurPaddedFixed(int n) {
+        if (paddedFixed.length >= n) {
+            return paddedFixed;
+        }
+        int[] a = new int[n];
+        if (n <= KEEP_LIMIT) {
+            paddedFixed = a;
         }
         return a;
     }

@@ -99,10 +99,16 @@ public record ViewSpec(Size size, RandomResizedCrop.Interpolation interpolation,
      * @param sigmaMin    smallest sigma, in pixels
      * @param sigmaMax    largest sigma
      * @param kernelSize  odd kernel size, or 0 for {@link GaussianBlur#autoKernelSize about a tenth of the view}
+     * @param arithmetic  how the blur computes (float32 as torchvision, or fixed point: within one level, faster)
      */
-    public record Blur(double probability, double sigmaMin, double sigmaMax, int kernelSize) {
+    public record Blur(double probability, double sigmaMin, double sigmaMax, int kernelSize, GaussianBlur.Arithmetic arithmetic) {
 
         public static final Blur NONE = new Blur(0, 0.1, 2.0, 0);
+
+        /** A blur in {@link GaussianBlur.Arithmetic#FLOAT32}. */
+        public Blur(double probability, double sigmaMin, double sigmaMax, int kernelSize) {
+            this(probability, sigmaMin, sigmaMax, kernelSize, GaussianBlur.Arithmetic.FLOAT32);
+        }
 
         public Blur {
             Checks.probability("blur probability", probability);
@@ -110,6 +116,7 @@ public record ViewSpec(Size size, RandomResizedCrop.Interpolation interpolation,
                     sigmaMin + ".." + sigmaMax);
             Checks.require(kernelSize == 0 || (kernelSize > 0 && kernelSize % 2 == 1 && kernelSize <= 255),
                     "blur kernel size must be 0 (auto) or odd and at most 255", kernelSize);
+            java.util.Objects.requireNonNull(arithmetic, "blur arithmetic");
         }
 
         int kernelFor(int height, int width) {
@@ -146,7 +153,7 @@ public record ViewSpec(Size size, RandomResizedCrop.Interpolation interpolation,
     /** A copy with other blur and solarize probabilities (BYOL's asymmetric views). */
     public ViewSpec withBlurAndSolarize(double blurProbability, double solarizeProbability) {
         return new ViewSpec(size, interpolation, crop, flipProbability, jitter, grayscaleProbability,
-                new Blur(blurProbability, blur.sigmaMin(), blur.sigmaMax(), blur.kernelSize()),
+                new Blur(blurProbability, blur.sigmaMin(), blur.sigmaMax(), blur.kernelSize(), blur.arithmetic()),
                 new Solarization(solarizeProbability, solarize.threshold()));
     }
 
@@ -185,7 +192,7 @@ public record ViewSpec(Size size, RandomResizedCrop.Interpolation interpolation,
             Grayscale.apply(out, c);
         }
         if (sigma > 0) {
-            out = GaussianBlur.apply(out, outH, outW, c, blur.kernelFor(outH, outW), sigma);
+            out = GaussianBlur.apply(out, outH, outW, c, blur.kernelFor(outH, outW), sigma, blur.arithmetic());
         }
         if (solarized) {
             Solarize.apply(out, solarize.threshold());

@@ -2,6 +2,7 @@ package io.sslstream.augmenter.config;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import io.sslstream.augmenter.augment.GaussianBlur;
 import io.sslstream.augmenter.augment.RandomResizedCrop;
 
 import java.time.Duration;
@@ -137,11 +138,15 @@ public interface AugmenterConfig {
         double grayscaleProbability();
     }
 
-    /** BYOL view pairs on {@code ssl.views.byol}: two asymmetric views (BYOL paper, table 6). */
+    /**
+     * BYOL view pairs on {@code ssl.views.byol}: two asymmetric views (BYOL paper, table 6); the defaults define version
+     * 2. Version 1 is these defaults with {@code version=1} and {@code blur-arithmetic=float32}. Both outputs are pinned
+     * by tests.
+     */
     interface Byol {
 
         /** Recipe version written into every view set; raise it whenever another key of this group changes. */
-        @WithDefault("1")
+        @WithDefault("2")
         int version();
 
         /** Arithmetic of the resize: fixed-point (within one gray level of float32, faster) or float32 (PyTorch's). */
@@ -209,6 +214,10 @@ public interface AugmenterConfig {
 
         /** Odd blur kernel size; unset: about a tenth of the view's shorter side, at least 3. */
         OptionalInt blurKernelSize();
+
+        /** Arithmetic of the blur: fixed-point (within one level of float32, several times faster) or float32 (torchvision's). */
+        @WithDefault("fixed-point")
+        GaussianBlur.Arithmetic blurArithmetic();
 
         /** Solarization probability of view 1 and view 2. */
         @WithDefault("0.0,0.2")

@@ -64,7 +64,8 @@ public final class RecipeFactory {
         ViewSpec view = new ViewSpec(size(c.outputSize()), c.interpolation(),
                 new ViewSpec.Crop(c.scaleMin(), c.scaleMax(), c.ratioMin(), c.ratioMax()), c.flipProbability(),
                 new ColorJitter.Strength(c.jitterProbability(), c.brightness(), c.contrast(), c.saturation(), c.hue()),
-                c.grayscaleProbability(), new ViewSpec.Blur(0, c.blurSigmaMin(), c.blurSigmaMax(), c.blurKernelSize().orElse(0)),
+                c.grayscaleProbability(), new ViewSpec.Blur(0, c.blurSigmaMin(), c.blurSigmaMax(), c.blurKernelSize().orElse(0),
+                        c.blurArithmetic()),
                 new ViewSpec.Solarization(0, c.solarizeThreshold()));
         return Recipes.byol(c.version(), view.withBlurAndSolarize(blur.get(0), solarize.get(0)),
                 view.withBlurAndSolarize(blur.get(1), solarize.get(1)));

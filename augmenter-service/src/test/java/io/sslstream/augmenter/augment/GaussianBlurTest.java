@@ -113,6 +113,96 @@ class GaussianBlurTest {
     }
 
     @Test
+    void theFixedPointKernelSumsToOneAndEndsAtItsLastNonZeroWeight() {
+        for (double sigma : new double[] {0.1, 0.5, 1.0, 1.7, 2.0, 5.0}) {
+            int[] q = GaussianBlur.fixedKernel(23, sigma);
+            int sum = q[0];
+            for (int d = 1; d < q.length; d++) {
+                sum += 2 * q[d];
+            }
+
+            assertThat(sum).as("sigma %s", sigma).isEqualTo(1 << GaussianBlur.KERNEL_BITS);
+            assertThat(q[q.length - 1]).as("sigma %s", sigma).isPositive();
+            float[] k = GaussianBlur.kernel(23, sigma);
+            for (int d = 1; d < q.length; d++) {
+                assertThat(q[d] / (double) (1 << GaussianBlur.KERNEL_BITS)).isCloseTo(k[11 + d], org.assertj.core.data.Offset.offset(0.5 / (1 << GaussianBlur.KERNEL_BITS)));
+            }
+        }
+        // sigma 0.1: one tap; sigma 2: the taps up to 8 pixels away (exp(-81/8) / 5.01 is below half a unit)
+        assertThat(GaussianBlur.fixedKernel(23, 0.1)).containsExactly(1 << GaussianBlur.KERNEL_BITS);
+        assertThat(GaussianBlur.fixedKernel(23, 2.0)).hasSize(9);
+    }
+
+    /**
+     * The fixed-point blur is within one level of the float32 one everywhere and equal almost everywhere, on photo-sized
+     * RGB with BYOL's 23 taps over its whole sigma range, on gray images, and on images narrower than the kernel.
+     */
+    @Test
+    void fixedPointIsWithinOneLevelOfFloat32() {
+        java.util.SplittableRandom random = new java.util.SplittableRandom(11);
+        int[][] shapes = {{224, 224, 3, 23}, {96, 96, 3, 9}, {28, 28, 1, 3}, {31, 17, 3, 23}, {5, 4, 1, 23}, {1, 9, 3, 5}};
+        long values = 0;
+        long differing = 0;
+        for (int[] shape : shapes) {
+            int h = shape[0], w = shape[1], c = shape[2], size = shape[3];
+            for (int trial = 0; trial < 4; trial++) {
+                byte[] src = smoothNoise(h, w, c, random);
+                double sigma = 0.1 + random.nextDouble() * 1.9;
+
+                byte[] exact = GaussianBlur.apply(src, h, w, c, size, sigma, GaussianBlur.Arithmetic.FLOAT32);
+                byte[] fixed = GaussianBlur.apply(src, h, w, c, size, sigma, GaussianBlur.Arithmetic.FIXED_POINT);
+
+                for (int i = 0; i < src.length; i++) {
+                    int d = Math.abs((exact[i] & 0xFF) - (fixed[i] & 0xFF));
+                    assertThat(d).as("%dx%dx%d, kernel %d, sigma %s, value %d", h, w, c, size, sigma, i).isLessThanOrEqualTo(1);
+                    differing += d;
+                }
+                values += src.length;
+            }
+        }
+        assertThat(differing).as("values one level apart, of %d", values).isLessThan(values / 100);
+    }
+
+    /** Pixels with both edges and gradients (a random walk along rows, rows correlated): what photos have. */
+    static byte[] smoothNoise(int h, int w, int c, java.util.SplittableRandom random) {
+        byte[] px = new byte[h * w * c];
+        for (int i = 0; i < px.length; i++) {
+            int prev = i >= c ? px[i - c] & 0xFF : random.nextInt(256);
+            int up = i >= w * c ? px[i - w * c] & 0xFF : prev;
+            int v = random.nextInt(20) == 0 ? random.nextInt(256) : (prev + up) / 2 + random.nextInt(-6, 7);
+            px[i] = (byte) Math.max(0, Math.min(255, v));
+        }
+        return px;
+    }
+
+    @Test
+    void fixedPointBlursAnImpulseAndKeepsFlatImagesFlat() {
+        int[] v = new int[25];
+        v[12] = 200;
+        byte[] impulse = GaussianBlur.apply(Image.gray(5, 5, v).pixels(), 5, 5, 1, 3, 1.0, GaussianBlur.Arithmetic.FIXED_POINT);
+
+        assertThat(Image.gray(5, 5, toInts(impulse))).isEqualTo(Image.gray(5, 5,
+                0, 0, 0, 0, 0,
+                0, 15, 25, 15, 0,
+                0, 25, 41, 25, 0,
+                0, 15, 25, 15, 0,
+                0, 0, 0, 0, 0));
+        byte[] flat = new byte[40 * 30 * 3];
+        for (int i = 0; i < flat.length; i += 3) {
+            flat[i] = (byte) 0;
+            flat[i + 1] = (byte) 137;
+            flat[i + 2] = (byte) 255;
+        }
+        for (double sigma : new double[] {0.3, 1.0, 2.0}) {
+            assertThat(GaussianBlur.apply(flat, 40, 30, 3, 23, sigma, GaussianBlur.Arithmetic.FIXED_POINT)).isEqualTo(flat);
+        }
+        // a one-tap kernel (sigma 0.1 at 23 taps) is the identity, in a new array
+        byte[] src = smoothNoise(12, 12, 3, new java.util.SplittableRandom(3));
+        byte[] same = GaussianBlur.apply(src, 12, 12, 3, 23, 0.1, GaussianBlur.Arithmetic.FIXED_POINT);
+        assertThat(same).isEqualTo(src).isNotSameAs(src);
+    }
+
+    @Test
     void autoKernelIsATenthOfTheShorterSideOddAndAtLeast3() {
         assertThat(GaussianBlur.autoKernelSize(28, 28)).isEqualTo(3);
         assertThat(GaussianBlur.autoKernelSize(96, 96)).isEqualTo(9);

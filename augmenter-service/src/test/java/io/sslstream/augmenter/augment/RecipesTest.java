@@ -21,8 +21,8 @@ class RecipesTest {
 
     static IdxFile images;
     static final Image RGB96 = RandomResizedCropTest.randomImage(96, 96, 3, 7);
-    static final List<MultiViewRecipe> ALL = List.of(Recipes.simclrV2(), Recipes.byolV1(), Recipes.multicropV1(), Recipes.maeV1(),
-            Recipes.simclrV1());
+    static final List<MultiViewRecipe> ALL = List.of(Recipes.simclrV2(), Recipes.byolV2(), Recipes.multicropV1(), Recipes.maeV1(),
+            Recipes.simclrV1(), Recipes.byolV1());
 
     @BeforeAll
     static void load() throws IOException {
@@ -55,14 +55,14 @@ class RecipesTest {
     }
 
     @Test
-    void version1OfByolMulticropAndMaeIsPinned() throws Exception {
+    void byolMulticropAndMaeArePinned() throws Exception {
         // fails when an op changes its output: then the recipe needs a new version, and its pin a new value
         String id = "fashion-mnist/train/0";
         long seed = Seeds.forSample(0, id);
         java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
         java.util.Map<String, String> pins = new java.util.LinkedHashMap<>();
-        for (MultiViewRecipe r : List.of(Recipes.byolV1(), Recipes.multicropV1(), Recipes.maeV1())) {
-            pins.put(r.name(), java.util.HexFormat.of().formatHex(sha.digest(r.apply(id, fashion(0), seed).encode()))
+        for (MultiViewRecipe r : List.of(Recipes.byolV1(), Recipes.byolV2(), Recipes.multicropV1(), Recipes.maeV1())) {
+            pins.put(r.name() + " v" + r.version(), java.util.HexFormat.of().formatHex(sha.digest(r.apply(id, fashion(0), seed).encode()))
                     + "/" + java.util.HexFormat.of().formatHex(sha.digest(r.apply(id, RGB96, seed).encode())));
         }
 
@@ -70,11 +70,13 @@ class RecipesTest {
     }
 
     static final java.util.Map<String, String> GOLDEN = java.util.Map.of(
-            "byol", "6242b8d83836c00ca867a643265a8afadeff8d62d3b792d0a29a58c273598c9a/"
+            "byol v1", "6242b8d83836c00ca867a643265a8afadeff8d62d3b792d0a29a58c273598c9a/"
                     + "8bdef3611c43b29e938dc756d27510fbe9e472f82bfd8b5ed26b36baa0884aca",
-            "multicrop", "c5b92004a17da177b7df0c5c55df01ffd98b4939381983396734f701e81a04d2/"
+            "byol v2", "83b5c2652dc831fcbedd2c861471efeaf526d4309089aa31b88b4082f47d537b/"
+                    + "823c54c4dd26af23f84170ac614f332c0f23100eaf46da060969db06b95adcf1",
+            "multicrop v1", "c5b92004a17da177b7df0c5c55df01ffd98b4939381983396734f701e81a04d2/"
                     + "6cc6605d1188641b47bf0691e5cdd739fd83c7037ccdc3731ca4fcbf3c99cf4c",
-            "mae", "9927d492e13b99d9bb76a2da7dc3da2d2e2ae835b23c7951085052db4f11a705/"
+            "mae v1", "9927d492e13b99d9bb76a2da7dc3da2d2e2ae835b23c7951085052db4f11a705/"
                     + "288ab2443f8c4207315cb20874b5a9fb7e961c39dd99f5ab9cc4f585708af41f");
 
     @Test
@@ -86,7 +88,7 @@ class RecipesTest {
 
     @Test
     void byolViewsAreAsymmetricAsInThePaper() {
-        MultiViewRecipe byol = Recipes.byolV1();
+        MultiViewRecipe byol = Recipes.byolV2();
 
         assertThat(byol.views()).hasSize(2);
         assertThat(byol.views().get(0).blur().probability()).isEqualTo(1.0);
@@ -114,7 +116,7 @@ class RecipesTest {
         Image bright = new Image(16, 16, 3, flat);
         int secondDark = 0;
         for (int i = 0; i < 500; i++) {
-            ViewSet set = Recipes.byolV1().apply("s", bright, i);
+            ViewSet set = Recipes.byolV2().apply("s", bright, i);
             assertThat(max(set.views().get(0))).as("view 1 of seed %d", i).isGreaterThan(127);
             secondDark += max(set.views().get(1)) <= 127 ? 1 : 0;
         }

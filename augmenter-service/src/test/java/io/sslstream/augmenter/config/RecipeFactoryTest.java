@@ -31,12 +31,12 @@ class RecipeFactoryTest {
     }
 
     @Test
-    void theDefaultsAreVersion1OfEachRecipeAndVersion2OfSimclrAndOnlySimclrIsActive() {
+    void theDefaultsAreVersion1OfEachRecipeAndVersion2OfSimclrAndByolAndOnlySimclrIsActive() {
         AugmenterConfig c = config(Map.of());
 
         assertThat(c.active()).containsExactly("simclr");
         assertThat(RecipeFactory.build("simclr", c.recipes())).isEqualTo(Recipes.simclrV2());
-        assertThat(RecipeFactory.build("byol", c.recipes())).isEqualTo(Recipes.byolV1());
+        assertThat(RecipeFactory.build("byol", c.recipes())).isEqualTo(Recipes.byolV2());
         assertThat(RecipeFactory.build("multicrop", c.recipes())).isEqualTo(Recipes.multicropV1());
         assertThat(RecipeFactory.build("mae", c.recipes())).isEqualTo(Recipes.maeV1());
         assertThat(RecipeFactory.build("windowing", c.recipes())).isEqualTo(Recipes.windowingV1());
@@ -48,6 +48,14 @@ class RecipeFactoryTest {
                 "ssl.augmenter.recipes.simclr.interpolation", "float32"));
 
         assertThat(RecipeFactory.build("simclr", c.recipes())).isEqualTo(Recipes.simclrV1());
+    }
+
+    @Test
+    void byolVersion1IsTwoKeysAway() {
+        AugmenterConfig c = config(Map.of("ssl.augmenter.recipes.byol.version", "1",
+                "ssl.augmenter.recipes.byol.blur-arithmetic", "float32"));
+
+        assertThat(RecipeFactory.build("byol", c.recipes())).isEqualTo(Recipes.byolV1());
     }
 
     @Test
