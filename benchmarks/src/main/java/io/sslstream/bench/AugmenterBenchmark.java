@@ -283,7 +283,7 @@ public class AugmenterBenchmark implements Callable<Integer> {
                 + String.join(", ", cases.keySet()) + ")", command.toString());
         report.paragraph(String.format(Locale.ROOT, """
                 The augmenter service's runnable jar (`augmenter-service/target/quarkus-app`, its own JVM, -Xmx512m, its \
-                `application.properties`: views out with acks=all, an idempotent lz4 producer, offsets committed only behind \
+                `application.properties`: views out with acks=all, an idempotent producer with the build's default compression (none since 2026-12-03, lz4 before) unless `--prop` sets one, offsets committed only behind \
                 stored outputs) against a KRaft broker in a JVM of its own (`kafka-local`'s `KafkaProcess`, a new one per run), topics of %d \
                 partitions as the local stack's. Per run `ssl.samples.raw` is filled with the whole backlog \
                 first; then the service starts and works through it flat out. The first %.0f%% of the backlog is the warm-up \

@@ -31,7 +31,7 @@ public class PipelineBenchmark implements Callable<Integer> {
     String leverBase;
 
     @Option(names = "--levers", split = ",", defaultValue = "no-prefetch,zstd,fetch-defaults",
-            description = "variants of --lever-base to measure, 'none' for none: no-prefetch, zstd, "
+            description = "variants of --lever-base to measure, 'none' for none: no-prefetch, zstd, lz4, "
                     + "no-compression, poll-256, fetch-defaults, partitions-1 (default: ${DEFAULT-VALUE})")
     List<String> levers;
 

@@ -34,7 +34,7 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * One measured run of the augmenter service on a broker of its own: the raw topic is filled with a backlog, then the
- * service's runnable jar starts (its real configuration: acks=all, idempotent lz4 producer, as in the local stack) and
+ * service's runnable jar starts (its real configuration: acks=all, idempotent producer, as in the local stack) and
  * works through it flat out. Every 100 ms the run reads the view topic's end offsets (view sets the broker stored) and
  * the CPU time of the augmenter's and the broker's processes. The first {@code warmup} of the backlog is the warm-up
  * (start-up, JIT); the window runs from there to the last view set stored; then it waits until the consumer group has

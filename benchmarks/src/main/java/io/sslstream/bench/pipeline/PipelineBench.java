@@ -67,6 +67,7 @@ public final class PipelineBench {
         return switch (lever) {
             case "no-prefetch" -> base.with("+no-prefetch", Map.of("ssl.trainer.prefetch", "false"), Map.of());
             case "zstd" -> base.with("+zstd", Map.of(), Map.of("ssl.augmenter.stream.compression", "zstd"));
+            case "lz4" -> base.with("+lz4", Map.of(), Map.of("ssl.augmenter.stream.compression", "lz4"));
             case "no-compression" -> base.with("+no-compression", Map.of(), Map.of("ssl.augmenter.stream.compression", "none"));
             case "poll-256" -> base.with("+poll-256", Map.of("mp.messaging.incoming.views.max.poll.records", "256"), Map.of());
             // Kafka's own fetch settings (any byte, up to 500 ms) instead of the trainer's (64 KB or 100 ms)
@@ -74,7 +75,7 @@ public final class PipelineBench {
                     "mp.messaging.incoming.views.fetch.max.wait.ms", "500"), Map.of());
             case "partitions-1" -> base.withPartitions("+partitions-1", 1);
             default -> throw new IllegalArgumentException("unknown lever '" + lever
-                    + "' (no-prefetch, zstd, no-compression, poll-256, fetch-defaults, partitions-1)");
+                    + "' (no-prefetch, zstd, lz4, no-compression, poll-256, fetch-defaults, partitions-1)");
         };
     }
 
