@@ -12,9 +12,10 @@ DataLoader sets) batches them (`--batch` samples, each view position stacked). T
 - simclr (v2): 2 views of RandomResizedCrop(input size, 0.5-1) + RandomHorizontalFlip + RandomApply(ColorJitter(0.4, 0.4), 0.8);
 - multicrop (v1): 2 global RandomResizedCrop(input size, 0.4-1) and 4 local RandomResizedCrop(3/7 of it, 0.05-0.4), each
   + flip + RandomApply(ColorJitter(0.4, 0.4, 0.2, 0.1), 0.8) + RandomGrayscale(0.2);
-- byol (v1, ImageNet-style): 2 views of RandomResizedCrop(input size, 0.08-1) + flip + RandomApply(ColorJitter(0.4, 0.4,
-  0.2, 0.1), 0.8) + RandomGrayscale(0.2) + RandomApply(GaussianBlur(k, 0.1-2), 1.0 / 0.1) + RandomSolarize(128, 0.0 / 0.2),
-  k about a tenth of the side (odd), as the augmenter's.
+- byol (ImageNet-style; v2, and v1 but for the blur's arithmetic): 2 views of RandomResizedCrop(input size, 0.08-1)
+  + flip + RandomApply(ColorJitter(0.4, 0.4, 0.2, 0.1), 0.8) + RandomGrayscale(0.2) + RandomApply(GaussianBlur(k,
+  0.1-2), 1.0 / 0.1) + RandomSolarize(128, 0.0 / 0.2), k about a tenth of the side (odd), as the augmenter's (whose
+  v2 blur is fixed point, within one level of torchvision's float one).
 
 The first `--warmup-batches` batches (worker start-up, first imports) are not timed. Worker CPU time is read from
 /proc/<pid>/stat of each worker process at the start and end of the timed batches, the main process's from os.times().

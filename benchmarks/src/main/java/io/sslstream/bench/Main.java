@@ -17,7 +17,7 @@ public final class Main {
 
     public static void main(String[] args) throws Exception {
         if (args.length == 0 || args[0].startsWith("-")) {
-            System.err.println("usage: ./bench NAME [options]   (NAME: augment, augmenter, trainer, quality, registry, eval, pipeline, chaos; "
+            System.err.println("usage: ./bench NAME [options]   (NAME: augment, augmenter, decode, trainer, quality, parity, replicas, registry, eval, pipeline, chaos; "
                     + "./bench NAME --help lists its options)");
             System.exit(2);
         }
