@@ -28,8 +28,10 @@ public final class GaussianBlur {
          * stays flat); the taps whose weight rounds to 0 are left out (most of BYOL's 23 taps at the usual sigmas: all
          * but 1 at sigma 0.1, all but 17 at sigma 2), and the two taps at the same distance from the centre are added
          * before their one multiplication. Integer sums do not depend on their order, so both are exact: the result is
-         * the plain sum over all taps. Within one level of {@link #FLOAT32} (the weights differ by at most
-         * 2<sup>-15</sup>), checked on random images and sigmas by a test.
+         * the plain sum over all the fixed-point taps. Within one level of {@link #FLOAT32}: a weight differs from its
+         * float by at most 2<sup>-15</sup> (the centre, which takes the rounding of the sum, by a few 2<sup>-14</sup>),
+         * so at most 23 taps in two passes move a value by less than half a level before the one rounding; a test
+         * checks it on random images and sigmas.
          */
         FIXED_POINT
     }
