@@ -144,7 +144,7 @@ public class DecodeBenchmark implements Callable<Integer> {
             rates.add((double) rounds * payloads.size() / ((System.nanoTime() - t0) / 1e9));
         }
         if (sink == 42) {
-            System.out.print("");
+            System.out.print(""); // uses the decoded values, so that the JIT cannot drop the decoding
         }
         return Stats.median(rates.stream().mapToDouble(Double::doubleValue).toArray());
     }
