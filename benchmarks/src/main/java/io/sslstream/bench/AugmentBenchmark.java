@@ -179,7 +179,7 @@ public class AugmentBenchmark implements Callable<Integer> {
                         before, %.2f after%s.""",
                         trials, trim(warmupSeconds), views28, views96, script.getFileName(), peerEnv, peerRuns, peerN28,
                         peerN96, peerNOps, fashion.source(), GOAL_RATIO, loadBefore, loadAfter,
-                        Math.max(loadBefore, loadAfter) >= Runtime.getRuntime().availableProcessors()
+                        loadAfter >= Runtime.getRuntime().availableProcessors()
                                 ? ": this run was on a shared, busy machine (other builds running), so absolute rates are "
                                 + "low and noisy; the ratios, with both sides timed in the same minutes, are the figures to read"
                                 : " (about " + Runtime.getRuntime().availableProcessors() + " or more would mean the machine was busy)"))
