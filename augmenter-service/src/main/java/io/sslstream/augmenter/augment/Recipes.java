@@ -131,8 +131,9 @@ public final class Recipes {
     }
 
     /**
-     * Version 2 of {@value #BYOL}, the default: version 1 with the fixed-point blur, within one level of version 1 and
-     * about three times as fast on BYOL's blur at 224x224. Its output is pinned by a test.
+     * Version 2 of {@value #BYOL}, the default: version 1 with the fixed-point blur, whose output is within one level of
+     * version 1's blur (a solarization after it can turn a value on the threshold into its inverse) and which is about
+     * three times as fast at 224x224. Its output is pinned by a test.
      */
     public static MultiViewRecipe byolV2() {
         return byol(2, byolView(GaussianBlur.Arithmetic.FIXED_POINT));
