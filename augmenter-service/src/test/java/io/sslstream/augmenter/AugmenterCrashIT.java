@@ -55,6 +55,8 @@ class AugmenterCrashIT {
     static final Path WORK = Path.of("target/crash-it-" + System.currentTimeMillis()).toAbsolutePath();
 
     static InProcessKafka kafka;
+    /** One admin client for the test's offset reads (every 20 ms while it waits for the moment to kill). */
+    static Admin admin;
 
     @BeforeAll
     static void broker() throws Exception {
@@ -62,6 +64,7 @@ class AugmenterCrashIT {
         kafka = InProcessKafka.start();
         TopicAdmin.ensureTopics(kafka.bootstrapServers(), Map.of(Topics.SAMPLES_RAW, PARTITIONS, Topics.views("simclr"), PARTITIONS,
                 Topics.SAMPLES_DLQ, 1));
+        admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()));
         // the first 4,000 Fashion-MNIST images, each sent 15 times under its own id (its own seed, so its own views)
         FashionMnist.Split data = FashionMnist.read(Path.of("../testdata/fashion-mnist-subset"), "train", 4000);
         try (KafkaProducer<String, byte[]> p = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
@@ -77,6 +80,9 @@ class AugmenterCrashIT {
 
     @AfterAll
     static void stop() {
+        if (admin != null) {
+            admin.close();
+        }
         if (kafka != null) {
             kafka.close();
         }
@@ -152,28 +158,20 @@ class AugmenterCrashIT {
     }
 
     static long endOffset(String topic, int partitions) throws Exception {
-        try (Admin admin = admin()) {
-            Map<TopicPartition, OffsetSpec> latest = partitions(topic, partitions).stream()
-                    .collect(Collectors.toMap(tp -> tp, tp -> OffsetSpec.latest()));
-            return admin.listOffsets(latest).all().get().values().stream().mapToLong(i -> i.offset()).sum();
-        }
+        Map<TopicPartition, OffsetSpec> latest = partitions(topic, partitions).stream()
+                .collect(Collectors.toMap(tp -> tp, tp -> OffsetSpec.latest()));
+        return admin.listOffsets(latest).all().get().values().stream().mapToLong(i -> i.offset()).sum();
     }
 
     /** The augmenter group's committed offsets on the raw topic, summed. */
     static long committed() throws Exception {
-        try (Admin admin = admin()) {
-            Map<TopicPartition, OffsetAndMetadata> offsets = admin.listConsumerGroupOffsets(GROUP).partitionsToOffsetAndMetadata().get();
-            return offsets.entrySet().stream().filter(e -> e.getKey().topic().equals(Topics.SAMPLES_RAW) && e.getValue() != null)
-                    .mapToLong(e -> e.getValue().offset()).sum();
-        }
+        Map<TopicPartition, OffsetAndMetadata> offsets = admin.listConsumerGroupOffsets(GROUP).partitionsToOffsetAndMetadata().get();
+        return offsets.entrySet().stream().filter(e -> e.getKey().topic().equals(Topics.SAMPLES_RAW) && e.getValue() != null)
+                .mapToLong(e -> e.getValue().offset()).sum();
     }
 
     static List<TopicPartition> partitions(String topic, int n) {
         return java.util.stream.IntStream.range(0, n).mapToObj(p -> new TopicPartition(topic, p)).toList();
-    }
-
-    static Admin admin() {
-        return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()));
     }
 
     static KafkaConsumer<String, byte[]> consumer() {
