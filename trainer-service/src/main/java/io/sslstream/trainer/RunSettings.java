@@ -61,6 +61,12 @@ public record RunSettings(String modelName, String runId, String recipe, String 
         MethodDefinition method = Methods.named(c.method());
         String encoder = c.encoder().orElse(method.defaultEncoder());
         Architecture arch = Encoders.named(encoder);
+        if (c.encoderWidths().isPresent()) {
+            if (!Encoders.SMALL_CNN.equals(encoder)) {
+                throw new IllegalArgumentException("ssl.trainer.encoder-widths applies to the small-cnn encoder, not " + encoder);
+            }
+            arch = Encoders.smallCnn(c.encoderWidths().get());
+        }
         TrainerConfig.Input in = c.input();
         InputSpec input = new InputSpec(in.channels(), in.height(), in.width(), in.mean(), in.std());
         TrainerConfig.Optim o = c.optim();
@@ -91,6 +97,9 @@ public record RunSettings(String modelName, String runId, String recipe, String 
         Map<String, Object> hp = new LinkedHashMap<>();
         hp.put("method", method().method());
         hp.put("encoder", encoder);
+        if (!method().architecture().equals(Encoders.named(encoder))) { // only when set: older config hashes stay as they were
+            hp.put("encoder_widths", method().architecture().params().get("widths"));
+        }
         hp.put("recipe", recipe);
         hp.put("batch_size", learner.batchSize());
         hp.putAll(learner.optimizer().describe());

@@ -44,6 +44,14 @@ public final class Encoders {
         return new Architecture(SMALL_CNN, Map.of("widths", List.of(32, 64, 128, 128), "strides", List.of(1, 2, 1, 2)));
     }
 
+    /** The small CNN with other widths (strides 1-2-1-2): a wider last layer gives more features. */
+    public static Architecture smallCnn(List<Integer> widths) {
+        if (widths.size() != 4 || widths.stream().anyMatch(w -> w < 1)) {
+            throw new IllegalArgumentException("small-cnn needs 4 positive widths, got " + widths);
+        }
+        return new Architecture(SMALL_CNN, Map.of("widths", List.copyOf(widths), "strides", List.of(1, 2, 1, 2)));
+    }
+
     /**
      * ResNet-18 for small images: stem conv 3x3 stride 1 (no max-pool), BasicBlocks 2-2-2-2 of widths
      * 64-128-256-512, global average pooling; 512 features, 11.2 M parameters.

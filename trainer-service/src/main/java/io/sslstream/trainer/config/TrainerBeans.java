@@ -16,7 +16,7 @@ public class TrainerBeans {
     @Singleton
     RunSettings runSettings(TrainerConfig trainer, Config config) {
         RunSettings s = RunSettings.from(trainer, config.unwrap(SmallRyeConfig.class));
-        Log.infof("run %s: %s on %s, recipe %s, batch %d, %s", s.runId(), s.method().method(), s.encoder(), s.recipe(),
+        Log.infof("run %s: %s on %s %s, recipe %s, batch %d, %s", s.runId(), s.method().method(), s.encoder(), s.method().architecture().params(), s.recipe(),
                 s.learner().batchSize(), s.hyperparameters());
         return s;
     }

@@ -40,6 +40,12 @@ public interface TrainerConfig {
     /** Encoder: {@code small-cnn}, {@code resnet18} or {@code vit-tiny}; default {@code vit-tiny} for mae, else {@code small-cnn}. */
     Optional<String> encoder();
 
+    /**
+     * The small CNN's four widths, e.g. {@code 32,64,128,256} for 256 features instead of the default 128; only with
+     * {@code small-cnn}. Part of the architecture: a run cannot resume a checkpoint of other widths.
+     */
+    Optional<List<Integer>> encoderWidths();
+
     /** Images per step (each contributes its views). */
     @WithDefault("256")
     int batchSize();

@@ -67,6 +67,22 @@ class RunSettingsTest {
         assertThatThrownBy(() -> settings("ssl.trainer.optim.name", "adam")).hasMessageContaining("adamw, sgd or lars");
     }
 
+    @Test
+    void theSmallCnnCanBeWiderAndARunDoesNotResumeAnotherWidth() {
+        RunSettings wide = settings("ssl.trainer.method", "barlow-twins", "ssl.trainer.encoder-widths", "32,64,128,256");
+        assertThat(wide.method().architecture()).isEqualTo(Encoders.smallCnn(List.of(32, 64, 128, 256)));
+        assertThat(Encoders.featureDim(wide.method().architecture())).isEqualTo(256);
+        assertThat(wide.hyperparameters()).containsEntry("encoder_widths", List.of(32, 64, 128, 256));
+        RunSettings narrow = settings("ssl.trainer.method", "barlow-twins");
+        assertThat(narrow.hyperparameters()).doesNotContainKey("encoder_widths");
+        assertThat(wide.configHash()).isNotEqualTo(narrow.configHash());
+        assertThat(wide.incompatibilities(manifestOf(narrow, narrow.hyperparameters()))).singleElement().asString().startsWith("architecture");
+        assertThatThrownBy(() -> settings("ssl.trainer.encoder", "resnet18", "ssl.trainer.encoder-widths", "32,64,128,256"))
+                .hasMessageContaining("encoder-widths applies to the small-cnn encoder, not resnet18");
+        assertThatThrownBy(() -> settings("ssl.trainer.encoder-widths", "32,64,128"))
+                .hasMessageContaining("small-cnn needs 4 positive widths, got [32, 64, 128]");
+    }
+
     /**
      * The hyperparameters a checkpoint's manifest records, and so the config hash, are what they were before the
      * methods each moved into a file of their own (values taken from the trainer before that change): checkpoints
