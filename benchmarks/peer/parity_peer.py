@@ -215,7 +215,7 @@ class Method(nn.Module):
     """The networks of a method; `trained()` are the optimised modules, `loss(x, mask)` the batch loss,
     `after_update(step)` the EMA / queue work."""
 
-    def __init__(self, name, encoder_name, total_steps):
+    def __init__(self, name, encoder_name, total_steps, widths=None):
         super().__init__()
         self.name = name
         self.total = total_steps
@@ -223,7 +223,9 @@ class Method(nn.Module):
             self.encoder = Vit()
             self.decoder = MaeDecoder(self.encoder)
             return
-        self.encoder = {"small-cnn": SmallCnn, "resnet18": ResNet18}[encoder_name]()
+        if widths and encoder_name != "small-cnn":
+            raise SystemExit("--widths applies to small-cnn only")
+        self.encoder = SmallCnn(widths=tuple(widths)) if widths else {"small-cnn": SmallCnn, "resnet18": ResNet18}[encoder_name]()
         d = self.encoder.dim
         if name in ("simclr", "moco"):
             self.projector = mlp(d, [128, 64], bn=False)
@@ -414,6 +416,8 @@ def main():
     ap.add_argument("--views", required=True, help="view file written by ./bench parity")
     ap.add_argument("--method", required=True)
     ap.add_argument("--encoder", default="small-cnn", help="small-cnn or resnet18 (mae: the ViT)")
+    ap.add_argument("--widths", type=lambda v: [int(w) for w in v.split(",")],
+                    help="small-cnn widths, comma-separated, 4 of them (default 32,64,128,128)")
     ap.add_argument("--out", required=True, help="folder for the feature files")
     ap.add_argument("--optimizer", default="adamw", choices=["adamw", "sgd", "lars"])
     ap.add_argument("--lr", type=float, default=1e-3)
@@ -450,7 +454,7 @@ def main():
         np.save(fte, features(model.encoder, te))
         return ftr, fte
 
-    model = Method(args.method, args.encoder, views.steps)
+    model = Method(args.method, args.encoder, views.steps, args.widths)
     named = model.trained()
     opt = optimizer(args, named)
     model.train_mode()

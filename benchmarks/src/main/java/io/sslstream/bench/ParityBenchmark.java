@@ -155,7 +155,7 @@ public class ParityBenchmark implements Callable<Integer> {
                 ViewFile.write(views, recipe, train, images(), epochs(), batch, seed);
             }
             double load = Machine.loadAverage();
-            SideBySide.Settings settings = new SideBySide.Settings(optimizer, lr, weightDecay, warmupSteps, threads, seed, data, 0);
+            SideBySide.Settings settings = new SideBySide.Settings(optimizer, lr, weightDecay, warmupSteps, threads, seed, data, 0, null);
             Pair p;
             try (ViewFile file = ViewFile.open(views, def.defaultRecipe())) {
                 Side ours = SideBySide.ours(def, file, settings, labelledTrain, labelledTest);

@@ -69,6 +69,17 @@ public class QualityBenchmark implements Callable<Integer> {
     @Option(names = "--eval-every", defaultValue = "1", description = "with --epochs: epochs between knn@20 points (default: ${DEFAULT-VALUE})")
     int evalEvery;
 
+    @Option(names = "--widths", split = ",", description = "with --epochs: the small CNN's 4 widths on both sides, e.g. 32,64,128,256 "
+            + "for 256 features (default: 32,64,128,128)")
+    List<Integer> widths;
+
+    @Option(names = "--crop-min", description = "with --epochs: smallest crop area of every view, as a fraction of the image "
+            + "(default: the recipe's, 0.08 for byol, 0.5 for simclr)")
+    Double cropMin;
+
+    @Option(names = "--ours-only", description = "with --epochs: train our side only (lever proxies; no peer, no time-to-accuracy ratio)")
+    boolean oursOnly;
+
     @Option(names = "--encoder", description = "small-cnn, resnet18 or vit-tiny (default: the method's: vit-tiny for mae, else small-cnn)")
     String encoder;
 
@@ -174,6 +185,9 @@ public class QualityBenchmark implements Callable<Integer> {
         if (baselinesOnly) {
             return 0;
         }
+        if (epochs == null && (widths != null || cropMin != null || oursOnly)) {
+            throw new IllegalArgumentException("--widths, --crop-min and --ours-only apply to --epochs runs only");
+        }
         if (epochs != null) {
             return byEpochs(repo, dataDir, store, todo, train, labelledTrain, labelledTest, rows.get(0).results());
         }
@@ -266,8 +280,12 @@ public class QualityBenchmark implements Callable<Integer> {
         return "-";
     }
 
-    /** Both sides of one method after an images-seen budget. */
-    public record EpochsRow(SideBySide.Side ours, SideBySide.Side peer, double load, int epochs, int images) {
+    /**
+     * Both sides of one method after an images-seen budget ({@code peer} null in a lever proxy), with the levers that
+     * differ from the method's defaults ({@code levers}, "defaults" if none).
+     */
+    public record EpochsRow(SideBySide.Side ours, SideBySide.Side peer, double load, int epochs, int images, String levers, String optimizer,
+                            double lr, double weightDecay) {
     }
 
     private Integer byEpochs(Path repo, Path dataDir, Path store, List<String> todo, FashionMnist.Split train, Probes.Labelled labelledTrain,
@@ -283,33 +301,115 @@ public class QualityBenchmark implements Callable<Integer> {
         List<EpochsRow> rows = new ArrayList<>();
         for (String m : todo) {
             MethodDefinition def = Methods.named(m);
-            String key = String.format(Locale.ROOT, "epochs-%s-%dx%d-every%d-b%d-%s-lr%s-wd%s-w%d-seed%d-%dx%d", m, images, epochs, evalEvery,
-                    batch, optimizer, lr, weightDecay, warmupSteps, seed, labelledTrain.count(), labelledTest.count());
+            String key = String.format(Locale.ROOT, "epochs-%s-%dx%d-every%d-b%d-%s-lr%s-wd%s-w%d-seed%d-%dx%d%s%s", m, images, epochs,
+                    evalEvery, batch, optimizer, lr, weightDecay, warmupSteps, seed, labelledTrain.count(), labelledTest.count(), variant(),
+                    oursOnly ? "-ours" : "");
             Path result = store.resolve(key + ".json");
             if (!fresh && Files.isRegularFile(result)) {
                 System.out.println("reusing " + result.getFileName() + " (--fresh runs it again)");
                 rows.add(Json.MAPPER.readValue(result.toFile(), EpochsRow.class));
                 continue;
             }
-            Path views = store.resolve(String.format(Locale.ROOT, "views-%s-%dx%d-b%d-seed%d.bin", def.defaultRecipe(), images, epochs, batch, seed));
+            Path views = store.resolve(String.format(Locale.ROOT, "views-%s-%dx%d-b%d-seed%d%s.bin", def.defaultRecipe(), images, epochs, batch,
+                    seed, cropMin != null ? "-crop" + cropMin : ""));
             if (fresh || !Files.isRegularFile(views)) {
                 System.out.println("writing " + epochs + " epoch(s) of " + def.defaultRecipe() + " views once to " + views);
-                ViewFile.write(views, Views.recipe(def.defaultRecipe()), train, images, epochs, batch, seed);
+                ViewFile.write(views, Views.recipe(def.defaultRecipe(), cropMin), train, images, epochs, batch, seed);
             }
             SideBySide.Settings settings = new SideBySide.Settings(optimizer, lr, weightDecay, (int) warmupSteps, threads, seed, data,
-                    evalEvery * perEpoch);
+                    evalEvery * perEpoch, widths);
             double load = Machine.loadAverage();
             EpochsRow row;
             try (ViewFile file = ViewFile.open(views, def.defaultRecipe())) {
                 SideBySide.Side ours = SideBySide.ours(def, file, settings, labelledTrain, labelledTest);
-                SideBySide.Side peer = SideBySide.peer(repo, def, file, store, settings, labelledTrain, labelledTest);
-                row = new EpochsRow(ours, peer, load, epochs, images);
+                SideBySide.Side peer = oursOnly ? null : SideBySide.peer(repo, def, file, store, settings, labelledTrain, labelledTest);
+                row = new EpochsRow(ours, peer, load, epochs, images, levers(), optimizer, lr, weightDecay);
             }
             Files.write(result, Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(row));
             rows.add(row);
         }
-        reportEpochs(rows, raw, dataDir, labelledTrain.count(), labelledTest.count());
+        if (oursOnly) {
+            reportLevers(store, raw, labelledTrain.count(), labelledTest.count());
+        } else {
+            reportEpochs(rows, raw, dataDir, labelledTrain.count(), labelledTest.count());
+        }
         return 0;
+    }
+
+    /**
+     * The lever proxies and the long runs of the levers found: every ours-only result in the store (this run's and
+     * earlier ones'), one row each, so that one table compares the levers tried one command at a time.
+     */
+    private void reportLevers(Path store, List<ProtocolResult> raw, int probeTrain, int probeTest) throws Exception {
+        List<EpochsRow> rows = new ArrayList<>();
+        try (var files = Files.list(store)) {
+            for (Path f : files.filter(p -> p.getFileName().toString().startsWith("epochs-") && p.getFileName().toString().endsWith("-ours.json"))
+                    .toList()) {
+                EpochsRow r = Json.MAPPER.readValue(f.toFile(), EpochsRow.class);
+                if (r.images() == images && r.levers() != null) {
+                    rows.add(r);
+                }
+            }
+        }
+        rows.sort(java.util.Comparator.comparingInt(EpochsRow::epochs).thenComparing(r -> r.ours().date()));
+        double rawKnn = SideBySide.accuracy(raw, "knn@20");
+        List<List<String>> table = new ArrayList<>();
+        for (EpochsRow e : rows) {
+            SideBySide.Side s = e.ours();
+            StringBuilder points = new StringBuilder();
+            if (s.points().size() > 1) {
+                for (SideBySide.Point p : s.points()) {
+                    points.append(points.length() > 0 ? ", " : "").append(String.format(Locale.ROOT, "%.1f", 100 * p.knn20()));
+                }
+            }
+            table.add(List.of(s.method(), Integer.toString(e.epochs()), e.levers(),
+                    e.optimizer() + " " + e.lr() + (e.weightDecay() > 0 ? ", wd " + e.weightDecay() : ""),
+                    pct(s.results(), "linear"), pct(s.results(), "linear@100"), pct(s.results(), "knn@20"),
+                    points.length() > 0 ? points.toString() : "-", minutes(s.minutesTo(rawKnn)),
+                    String.format(Locale.ROOT, "%.0f", s.medianStepMs()), String.format(Locale.ROOT, "%.1f", s.seconds() / 60),
+                    String.format(Locale.ROOT, "%.1f", e.load())));
+        }
+        table.add(List.of("raw pixels", "-", "-", "-", pct(raw, "linear"), pct(raw, "linear@100"), pct(raw, "knn@20"), "-", "-", "-", "-", "-"));
+        Report r = new Report("Quality levers: one method, ours only, an images-seen budget",
+                "./bench quality --ours-only --epochs E" + (images != 60_000 ? " --images " + images : "")
+                        + " --method M [--widths W] [--crop-min C] [--optimizer O --lr L --weight-decay D --warmup-steps S] (one command per row)")
+                .paragraph(String.format(Locale.ROOT, "Each row: our trainer for the row's epochs of %,d Fashion-MNIST training images, batch %d, "
+                                + "cosine to 0, on views written once to a file by the augmenter's recipe classes; the levers column says "
+                                + "what differs from the method's defaults (small CNN 32-64-128-128, its recipe, AdamW 0.001). Probes (the "
+                                + "evaluator's classes) fit on %,d labelled images and score %,d test images; knn@20 at the points: every "
+                                + "--eval-every epochs; min to raw kNN: training minutes until knn@20 first reached the raw pixels' (%.1f%%). "
+                                + "ms/step: median step; load: 1-minute load average at the row's start. A short proxy ranks levers; it "
+                                + "does not predict the accuracy of a long run.",
+                        images, batch, probeTrain, probeTest, 100 * rawKnn))
+                .table(List.of("method", "epochs", "levers", "optimizer", "linear", "linear@100", "knn@20", "knn@20 at the points",
+                        "min to raw kNN", "ms/step", "train min", "load"), table);
+        r.writeTo(doc != null ? doc : Repo.benchmarksDoc(), "quality-levers");
+        System.out.print(r.markdown());
+    }
+
+    private static String pct(List<ProtocolResult> results, String protocol) {
+        return String.format(Locale.ROOT, "%.1f%%", 100 * SideBySide.accuracy(results, protocol));
+    }
+
+    /** The levers of this run, for the reader. */
+    private String levers() {
+        List<String> l = new ArrayList<>();
+        if (widths != null) {
+            l.add("widths " + widths.stream().map(String::valueOf).collect(java.util.stream.Collectors.joining("-")));
+        }
+        if (cropMin != null) {
+            l.add("crop " + cropMin + "-1");
+        }
+        if (warmupSteps > 0) {
+            l.add(warmupSteps + " warm-up steps");
+        }
+        return l.isEmpty() ? "defaults" : String.join(", ", l);
+    }
+
+    /** The levers of this run in a result file's name ("" for the method's defaults). */
+    private String variant() {
+        return (widths != null ? "-widths" + widths.stream().map(String::valueOf).collect(java.util.stream.Collectors.joining("_")) : "")
+                + (cropMin != null ? "-crop" + cropMin : "");
     }
 
     private static String minutes(double m) {
@@ -320,7 +420,7 @@ public class QualityBenchmark implements Callable<Integer> {
         double rawKnn = SideBySide.accuracy(raw, "knn@20");
         List<List<String>> table = new ArrayList<>();
         for (EpochsRow e : rows) {
-            for (SideBySide.Side s : List.of(e.ours(), e.peer())) {
+            for (SideBySide.Side s : e.peer() == null ? List.of(e.ours()) : List.of(e.ours(), e.peer())) {
                 StringBuilder points = new StringBuilder();
                 for (SideBySide.Point p : s.points()) {
                     points.append(points.length() > 0 ? ", " : "").append(String.format(Locale.ROOT, "%.1f", 100 * p.knn20()));
@@ -338,7 +438,9 @@ public class QualityBenchmark implements Callable<Integer> {
         String command = "./bench quality --method " + String.join(",", methods) + " --epochs " + epochs
                 + (images != 60_000 ? " --images " + images : "") + (evalEvery != 1 ? " --eval-every " + evalEvery : "") + " --batch " + batch
                 + " --optimizer " + optimizer + " --lr " + lr + (weightDecay > 0 ? " --weight-decay " + weightDecay : "")
-                + (warmupSteps > 0 ? " --warmup-steps " + warmupSteps : "") + (evalTrain != 60_000 ? " --eval-train " + evalTrain : "")
+                + (warmupSteps > 0 ? " --warmup-steps " + warmupSteps : "")
+                + (widths != null ? " --widths " + widths.stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(",")) : "")
+                + (cropMin != null ? " --crop-min " + cropMin : "") + (oursOnly ? " --ours-only" : "") + (evalTrain != 60_000 ? " --eval-train " + evalTrain : "")
                 + (evalTest != 10_000 ? " --eval-test " + evalTest : "");
         Report r = new Report("Quality at a budget of images: time to accuracy, ours and the PyTorch peer", command)
                 .paragraph(String.format(Locale.ROOT, "Each method pretrained for %d epoch(s) of %,d Fashion-MNIST training images (%s), "

@@ -150,6 +150,11 @@ public record ViewSpec(Size size, RandomResizedCrop.Interpolation interpolation,
         return new ViewSpec(size, other, crop, flipProbability, jitter, grayscaleProbability, blur, solarize);
     }
 
+    /** A copy with another crop. */
+    public ViewSpec withCrop(Crop other) {
+        return new ViewSpec(size, interpolation, other, flipProbability, jitter, grayscaleProbability, blur, solarize);
+    }
+
     /** A copy with other blur and solarize probabilities (BYOL's asymmetric views). */
     public ViewSpec withBlurAndSolarize(double blurProbability, double solarizeProbability) {
         return new ViewSpec(size, interpolation, crop, flipProbability, jitter, grayscaleProbability,

@@ -51,9 +51,14 @@ public final class SideBySide {
      * @param seed           initialisation seed
      * @param data           Fashion-MNIST folder the peer reads its labelled images from (null: its default)
      * @param evalEverySteps knn@20 every this many steps (0 = at the end only)
+     * @param widths         the small CNN's widths on both sides (null: the method's default encoder)
      */
     public record Settings(String optimizer, double lr, double weightDecay, int warmupSteps, int threads, long seed, Path data,
-                           int evalEverySteps) {
+                           int evalEverySteps, List<Integer> widths) {
+
+        Architecture encoder(MethodDefinition def) {
+            return widths == null ? Encoders.named(def.defaultEncoder()) : Encoders.smallCnn(widths);
+        }
     }
 
     /** knn@20 after {@code step} steps and {@code trainSeconds} of training (evaluations excluded). */
@@ -83,7 +88,7 @@ public final class SideBySide {
 
     /** Our trainer on the file's steps, then the probes on its encoder. */
     public static Side ours(MethodDefinition def, ViewFile file, Settings s, Probes.Labelled train, Probes.Labelled test) throws Exception {
-        Architecture arch = Encoders.named(def.defaultEncoder());
+        Architecture arch = s.encoder(def);
         MethodSettings ms = def.settings(arch, INPUT, MethodConfig.of(Map.of())).withTotalSteps(file.steps());
         int intra = Threads.configure(s.threads());
         List<Double> losses = new ArrayList<>();
@@ -132,6 +137,9 @@ public final class SideBySide {
                 Double.toString(s.weightDecay()), "--warmup-steps", Integer.toString(s.warmupSteps()), "--seed", Long.toString(s.seed()),
                 "--eval-train", Integer.toString(train.count()), "--eval-test", Integer.toString(test.count()), "--dump-every",
                 Integer.toString(s.evalEverySteps())));
+        if (s.widths() != null) {
+            args.addAll(List.of("--widths", s.widths().stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(","))));
+        }
         if (s.threads() > 0) {
             args.addAll(List.of("--threads", Integer.toString(s.threads())));
         }
