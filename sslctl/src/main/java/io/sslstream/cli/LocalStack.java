@@ -63,8 +63,11 @@ public final class LocalStack implements AutoCloseable {
     private final Supervisor supervisor;
     private final Map<String, Map<String, String>> extraProperties = new LinkedHashMap<>();
     private int trainerReplicas = 1;
-    /** The recipe the augmenter runs and the trainer reads ({@code ssl.views.<recipe>}): the method's. */
-    private String recipe = StackMethods.recipe(StackMethods.DEFAULT);
+    /**
+     * The recipe the augmenter runs and the trainer reads ({@code ssl.views.<recipe>}): the method's, by default the
+     * trainer service's own default method's.
+     */
+    private String recipe = StackMethods.recipe(StackMethods.TRAINER_DEFAULT);
 
     public LocalStack(Options options, PrintStream out) {
         this(options, out, Supervisor.Policy.local());

@@ -47,8 +47,14 @@ final class StackCommand implements Callable<Integer> {
 
     @Option(names = "--method", defaultValue = StackMethods.DEFAULT,
             description = "SSL method the trainer runs: simclr, moco, byol, simsiam, barlow-twins, vicreg or mae; the augmenter runs "
-                    + "its recipe and the trainer its default encoder (default: ${DEFAULT-VALUE})")
+                    + "its recipe and the trainer its encoder (the small CNN of --encoder-widths; mae: a ViT); barlow-twins, the default, "
+                    + "trains with LARS (default: ${DEFAULT-VALUE})")
     String method;
+
+    @Option(names = "--encoder-widths", defaultValue = StackMethods.DEFAULT_WIDTHS,
+            description = "the small CNN's four widths, the last one its number of features; 32,64,128,128 is the trainer's own default "
+                    + "(not used by mae, which trains a ViT) (default: ${DEFAULT-VALUE})")
+    String encoderWidths;
 
     @Option(names = "--model", description = "registry model name (default: fmnist-<method>)")
     String model;
@@ -134,6 +140,10 @@ final class StackCommand implements Callable<Integer> {
         }
         LocalStack stack = new LocalStack(new LocalStack.Options(root, runDir.toAbsolutePath(), dataDir, model, batchSize,
                 checkpointEvery, checkpointInterval, trainerThreads, evalTrain, evalTest, 4), out).withMethod(method);
+        if (StackMethods.trainsSmallCnn(method)) {
+            stack.withProperties("trainer", Map.of("ssl.trainer.encoder-widths", encoderWidths));
+        }
+        stack.withProperties("trainer", StackMethods.trainerSettings(method));
         if (replicas > 1) {
             stack.withTrainerReplicas(replicas).withProperties("trainer", Map.of("ssl.trainer.sync.every", Integer.toString(syncEvery)));
         }

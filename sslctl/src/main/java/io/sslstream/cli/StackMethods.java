@@ -10,8 +10,20 @@ import java.util.Map;
  */
 final class StackMethods {
 
-    /** What {@code ./stack} trains when {@code --method} is not given. */
-    static final String DEFAULT = "simclr";
+    /** What the trainer service runs when no method is configured (its first): a {@link LocalStack} without a method. */
+    static final String TRAINER_DEFAULT = "simclr";
+
+    /**
+     * What {@code ./stack} trains when {@code --method} is not given: the method that learned the best features in the
+     * quality benchmarks (docs/benchmarks.md, "Quality levers").
+     */
+    static final String DEFAULT = "barlow-twins";
+
+    /**
+     * The small CNN's widths {@code ./stack} trains (for every method but mae): 512 features instead of the trainer's
+     * 128, about 3 points more on the linear probe for 1.7 times the step (docs/benchmarks.md, "Quality levers").
+     */
+    static final String DEFAULT_WIDTHS = "32,64,128,512";
 
     /** Method name to recipe, in the trainer's order. */
     static final Map<String, String> RECIPES;
@@ -29,6 +41,25 @@ final class StackMethods {
     }
 
     private StackMethods() {
+    }
+
+    /**
+     * The trainer settings {@code ./stack} gives a method beyond the trainer's own defaults: for barlow-twins the
+     * optimizer of its paper (LARS, learning rate 0.2 at batch 256, weight decay 1.5e-6, a short warm-up), which
+     * learned better features than AdamW at the same number of images (docs/benchmarks.md, "Quality levers"); the
+     * other methods keep the trainer's AdamW, not measured against LARS here.
+     */
+    static Map<String, String> trainerSettings(String method) {
+        if (!"barlow-twins".equals(method)) {
+            return Map.of();
+        }
+        return Map.of("ssl.trainer.optim.name", "lars", "ssl.trainer.optim.learning-rate", "0.2", "ssl.trainer.optim.weight-decay", "1.5e-6",
+                "ssl.trainer.optim.schedule.warmup-steps", "50");
+    }
+
+    /** Whether a method trains the small CNN by default (every one but mae, whose encoder is a ViT). */
+    static boolean trainsSmallCnn(String method) {
+        return !"mae".equals(method);
     }
 
     /** The recipe of a method; an {@link IllegalArgumentException} naming the known methods otherwise. */

@@ -23,7 +23,22 @@ class StackMethodsTest {
             trainer.put(d.name(), d.defaultRecipe());
         }
         assertThat(StackMethods.RECIPES).containsExactlyEntriesOf(trainer);
-        assertThat(StackMethods.DEFAULT).isEqualTo(Methods.ALL.get(0).name());
+        assertThat(StackMethods.RECIPES).containsKey(StackMethods.DEFAULT);
+        assertThat(StackMethods.TRAINER_DEFAULT).isEqualTo(Methods.ALL.get(0).name());
+        for (MethodDefinition d : Methods.ALL) { // the stack's wider small CNN goes to exactly the methods that train one
+            assertThat(StackMethods.trainsSmallCnn(d.name())).as(d.name()).isEqualTo(d.defaultEncoder().equals("small-cnn"));
+        }
+    }
+
+    /** The default is the configuration measured best: Barlow Twins with LARS on the wider small CNN. */
+    @Test
+    void theDefaultIsBarlowTwinsWithLarsOnTheWiderSmallCnn() {
+        assertThat(StackMethods.DEFAULT).isEqualTo("barlow-twins");
+        assertThat(StackMethods.DEFAULT_WIDTHS).isEqualTo("32,64,128,512");
+        assertThat(StackMethods.trainerSettings("barlow-twins")).containsEntry("ssl.trainer.optim.name", "lars")
+                .containsEntry("ssl.trainer.optim.learning-rate", "0.2").containsEntry("ssl.trainer.optim.weight-decay", "1.5e-6");
+        assertThat(StackMethods.trainerSettings("simclr")).isEmpty();
+        assertThat(StackMethods.trainerSettings("mae")).isEmpty();
     }
 
     @Test
