@@ -119,6 +119,12 @@ final class StackCommand implements Callable<Integer> {
             return 2;
         }
         try {
+            StackMethods.checkWidths(encoderWidths);
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage());
+            return 2;
+        }
+        try {
             FashionMnist.file(dataDir, "train-images-idx3-ubyte");
         } catch (NoSuchFileException e) {
             System.err.println("No Fashion-MNIST in " + dataDir + ".\n" + FashionMnist.HOW_TO_GET + "\nThen pass --data-dir <folder> if it is elsewhere.");

@@ -57,6 +57,23 @@ final class StackMethods {
                 "ssl.trainer.optim.schedule.warmup-steps", "50");
     }
 
+    /**
+     * Checks {@code --encoder-widths} before any process starts (the trainer would refuse it at start-up, and the
+     * supervisor restart it in a loop): four positive integers, comma-separated.
+     *
+     * @throws IllegalArgumentException naming what is wrong
+     */
+    static void checkWidths(String widths) {
+        String[] parts = widths.split(",", -1);
+        boolean ok = parts.length == 4;
+        for (String p : parts) {
+            ok &= p.strip().matches("[1-9][0-9]{0,4}");
+        }
+        if (!ok) {
+            throw new IllegalArgumentException("--encoder-widths needs four positive integers, e.g. 32,64,128,512; got '" + widths + "'");
+        }
+    }
+
     /** Whether a method trains the small CNN by default (every one but mae, whose encoder is a ViT). */
     static boolean trainsSmallCnn(String method) {
         return !"mae".equals(method);

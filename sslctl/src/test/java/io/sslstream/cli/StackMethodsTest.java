@@ -39,6 +39,12 @@ class StackMethodsTest {
                 .containsEntry("ssl.trainer.optim.learning-rate", "0.2").containsEntry("ssl.trainer.optim.weight-decay", "1.5e-6");
         assertThat(StackMethods.trainerSettings("simclr")).isEmpty();
         assertThat(StackMethods.trainerSettings("mae")).isEmpty();
+        StackMethods.checkWidths(StackMethods.DEFAULT_WIDTHS);
+        StackMethods.checkWidths("32, 64, 128, 128");
+        for (String bad : new String[]{"32,64,128", "32,64,128,0", "32,64,x,512", "32,64,128,512,", ""}) {
+            assertThatThrownBy(() -> StackMethods.checkWidths(bad)).as(bad).hasMessageContaining("four positive integers")
+                    .hasMessageContaining("'" + bad + "'");
+        }
     }
 
     @Test
