@@ -391,11 +391,16 @@ public class QualityBenchmark implements Callable<Integer> {
         return String.format(Locale.ROOT, "%.1f%%", 100 * SideBySide.accuracy(results, protocol));
     }
 
+    /** {@code --widths} joined by a separator. */
+    private String widths(String separator) {
+        return widths.stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(separator));
+    }
+
     /** The levers of this run, for the reader. */
     private String levers() {
         List<String> l = new ArrayList<>();
         if (widths != null) {
-            l.add("widths " + widths.stream().map(String::valueOf).collect(java.util.stream.Collectors.joining("-")));
+            l.add("widths " + widths("-"));
         }
         if (cropMin != null) {
             l.add("crop " + cropMin + "-1");
@@ -408,7 +413,7 @@ public class QualityBenchmark implements Callable<Integer> {
 
     /** The levers of this run in a result file's name ("" for the method's defaults). */
     private String variant() {
-        return (widths != null ? "-widths" + widths.stream().map(String::valueOf).collect(java.util.stream.Collectors.joining("_")) : "")
+        return (widths != null ? "-widths" + widths("_") : "")
                 + (cropMin != null ? "-crop" + cropMin : "");
     }
 
@@ -439,7 +444,7 @@ public class QualityBenchmark implements Callable<Integer> {
                 + (images != 60_000 ? " --images " + images : "") + (evalEvery != 1 ? " --eval-every " + evalEvery : "") + " --batch " + batch
                 + " --optimizer " + optimizer + " --lr " + lr + (weightDecay > 0 ? " --weight-decay " + weightDecay : "")
                 + (warmupSteps > 0 ? " --warmup-steps " + warmupSteps : "")
-                + (widths != null ? " --widths " + widths.stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(",")) : "")
+                + (widths != null ? " --widths " + widths(",") : "")
                 + (cropMin != null ? " --crop-min " + cropMin : "") + (oursOnly ? " --ours-only" : "") + (evalTrain != 60_000 ? " --eval-train " + evalTrain : "")
                 + (evalTest != 10_000 ? " --eval-test " + evalTest : "");
         Report r = new Report("Quality at a budget of images: time to accuracy, ours and the PyTorch peer", command)

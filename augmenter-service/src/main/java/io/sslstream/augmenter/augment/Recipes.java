@@ -139,7 +139,8 @@ public final class Recipes {
         return byol(2, byolView(GaussianBlur.Arithmetic.FIXED_POINT));
     }
 
-    private static MultiViewRecipe byol(int version, ViewSpec view) {
+    /** BYOL's asymmetric pair of one view: view 1 always blurred, never solarized; view 2 blurred 10%, solarized 20%. */
+    public static MultiViewRecipe byol(int version, ViewSpec view) {
         return byol(version, view.withBlurAndSolarize(1.0, 0.0), view.withBlurAndSolarize(0.1, 0.2));
     }
 

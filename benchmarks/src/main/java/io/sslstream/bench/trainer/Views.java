@@ -47,8 +47,7 @@ public final class Views {
             }
             case Recipes.BYOL -> {
                 ViewSpec v = Recipes.byolView(GaussianBlur.Arithmetic.FLOAT32);
-                v = v.withCrop(withMin(v.crop(), cropMin));
-                yield Recipes.byol(1, v.withBlurAndSolarize(1.0, 0.0), v.withBlurAndSolarize(0.1, 0.2));
+                yield Recipes.byol(1, v.withCrop(withMin(v.crop(), cropMin)));
             }
             default -> throw new IllegalArgumentException("--crop-min applies to the simclr and byol recipes, not '" + name + "'");
         };
