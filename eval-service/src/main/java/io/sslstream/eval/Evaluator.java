@@ -108,9 +108,12 @@ public class Evaluator {
         Engine engine = Engines.pytorch();
         device = Engines.device(config.device());
         EvalConfig.Linear l = config.linear();
-        suite = new ProtocolSuite(new ProtocolSuite.Settings(l.weightDecay(),
+        ProtocolSuite.Settings settings = new ProtocolSuite.Settings(l.weightDecay(),
                 Lbfgs.Options.of(l.maxIterations(), l.history(), l.toleranceGrad(), l.toleranceChange()),
-                config.fewLabel().seeds(), config.knn().chunkRows(), device, Standardizer.DEFAULT_MIN_STD));
+                config.fewLabel().seeds(), config.fewLabel().weightDecays(), config.fewLabel().folds(), config.knn().chunkRows(), device,
+                Standardizer.DEFAULT_MIN_STD);
+        checkFolds(specs, settings);
+        suite = new ProtocolSuite(settings);
         Log.infof("evaluation set %s from %s; protocols %s on %s (%s %s); baselines: raw pixels %s, random init %s",
                 dataset.describe(), spec.dir(), config.protocols(), device, engine.getEngineName(), engine.getVersion(),
                 config.rawPixelBaseline() ? "on" : "off", config.randomInitBaseline() ? "on (seed " + config.randomInitSeed() + ")" : "off");
@@ -137,6 +140,17 @@ public class Evaluator {
             } else if (spec.kind() == ProtocolSpec.Kind.KNN && spec.k() > dataset.trainCount()) {
                 throw new IllegalArgumentException(spec.name() + " needs at least " + spec.k() + " train images, " + dataset.id()
                         + " has " + dataset.trainCount());
+            }
+        }
+    }
+
+    /** Refuses a {@code linear@N} whose N labels per class cannot fill the folds that choose its weight decay. */
+    static void checkFolds(List<ProtocolSpec> specs, ProtocolSuite.Settings settings) {
+        for (ProtocolSpec spec : specs) {
+            if (spec.kind() == ProtocolSpec.Kind.LINEAR_FEW && spec.labelsPerClass() < settings.minLabelsPerClass()) {
+                throw new IllegalArgumentException(spec.name() + " has fewer labels per class than ssl.eval.few-label.folds ("
+                        + settings.fewLabelFolds() + "), which choose its weight decay: lower the folds or give a single "
+                        + "ssl.eval.few-label.weight-decays value");
             }
         }
     }

@@ -159,7 +159,10 @@ class EvalServiceTest {
             assertThat(set.get(1).params()).containsEntry("labels_per_class", 10).containsEntry("train_size", 100)
                     .containsEntry("seeds", List.of(0, 1, 2));
             assertThat(set.get(2).params()).containsEntry("labels_per_class", 100).containsEntry("train_size", 1000)
-                    .containsEntry("seeds", List.of(0, 1, 2));
+                    .containsEntry("seeds", List.of(0, 1, 2)).containsEntry("folds", 5).containsKey("wd_grid");
+            // each draw's penalty, chosen by the folds from the configured list
+            assertThat((List<?>) set.get(2).params().get("wd")).hasSize(3)
+                    .allSatisfy(w -> assertThat(List.of(1e-4, 1e-3, 1e-2, 3e-2, 1e-1, 3e-1)).contains(((Number) w).doubleValue()));
             assertThat(set.get(1).spread()).isPositive(); // three different draws of 100 labels do not score alike
             assertThat(set.get(3).params()).containsEntry("k", 20).containsEntry("temperature", 0.07);
             assertThat(set.get(4).params()).containsEntry("k", 200).containsEntry("temperature", 0.1);

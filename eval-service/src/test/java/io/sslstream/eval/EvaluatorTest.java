@@ -4,6 +4,7 @@ import io.sslstream.eval.dataset.DatasetSpec;
 import io.sslstream.eval.dataset.LabelledDataset;
 import io.sslstream.eval.dataset.TestFolders;
 import io.sslstream.eval.protocol.ProtocolSpec;
+import io.sslstream.eval.protocol.ProtocolSuite;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -31,5 +32,19 @@ class EvaluatorTest {
                         + "(see ssl.eval.protocols and ssl.eval.dataset.max-train)");
         assertThatThrownBy(() -> Evaluator.checkProtocolsFit(ProtocolSpec.parseAll(List.of("knn@200")), small))
                 .hasMessage("knn@200 needs at least 200 train images, shop@36/6 has 36");
+    }
+
+    @Test
+    void aFewLabelProtocolWithFewerLabelsThanFoldsIsRefusedAtStartUp() {
+        ProtocolSuite.Settings d = ProtocolSuite.Settings.defaults();
+        assertThatCode(() -> Evaluator.checkFolds(ProtocolSpec.parseAll(List.of("linear", "linear@5", "knn@20")), d))
+                .doesNotThrowAnyException();
+        assertThatThrownBy(() -> Evaluator.checkFolds(ProtocolSpec.parseAll(List.of("linear@4")), d))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("linear@4 has fewer labels per class than ssl.eval.few-label.folds (5), which choose its weight decay: "
+                        + "lower the folds or give a single ssl.eval.few-label.weight-decays value");
+        ProtocolSuite.Settings fixed = new ProtocolSuite.Settings(d.weightDecay(), d.lbfgs(), d.fewLabelSeeds(), List.of(1e-2), 5,
+                d.knnChunkRows(), d.device(), d.minStd());
+        assertThatCode(() -> Evaluator.checkFolds(ProtocolSpec.parseAll(List.of("linear@1")), fixed)).doesNotThrowAnyException();
     }
 }

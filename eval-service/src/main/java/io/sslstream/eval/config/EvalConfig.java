@@ -220,6 +220,17 @@ public interface EvalConfig {
         /** Seeds of the label draws; {@code linear@N} reports the mean and standard deviation over them. */
         @WithDefault("0,1,2")
         List<Long> seeds();
+
+        /**
+         * The L2 penalties a draw chooses from, by cross-validation on its own labels (one value: that penalty, no
+         * choice).
+         */
+        @WithDefault("1e-4,1e-3,1e-2,3e-2,1e-1,3e-1")
+        List<Double> weightDecays();
+
+        /** Stratified folds of a draw that choose its penalty; {@code linear@N} then needs N >= folds. */
+        @WithDefault("5")
+        int folds();
     }
 
     /** kNN settings. */
