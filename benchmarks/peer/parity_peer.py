@@ -35,6 +35,7 @@ JSON lines on stdout: env, with --dump-every a `checkpoint` per dump (step, trai
     /usr/bin/python3 benchmarks/peer/parity_peer.py --views V.bin --method simclr --out DIR --eval-train 10000 --eval-test 2000
 """
 import argparse
+import json
 import math
 import os
 import platform
@@ -410,6 +411,30 @@ def features(encoder, images_u8, batch=500):
     return torch.cat(out).numpy().astype(np.float32)
 
 
+def load_initial_weights(model, manifest):
+    """Our side's initial trained weights (written by the bench's InitialWeights), matched to ours by position; the
+    target networks (MoCo, BYOL) start as copies of the online ones again."""
+    doc = json.loads(manifest.read_text())
+    values = np.fromfile(manifest.parent / doc["values"], dtype="<f4")
+    named = model.trained()
+    if len(named) != len(doc["params"]):
+        raise SystemExit(f"{manifest}: {len(doc['params'])} trained parameters, the peer's {model.name} has {len(named)}")
+    offset = 0
+    with torch.no_grad():
+        for (name, p), theirs in zip(named, doc["params"]):
+            if list(p.shape) != list(theirs["shape"]):
+                raise SystemExit(f"{manifest}: {theirs['name']} has shape {theirs['shape']}, the peer's {name} {list(p.shape)}")
+            n = p.numel()
+            p.copy_(torch.from_numpy(values[offset:offset + n].copy()).reshape(p.shape))
+            offset += n
+        if offset != values.size:
+            raise SystemExit(f"{manifest}: {values.size} values, the parameters take {offset}")
+        for target, online in (("target_encoder", "encoder"), ("target_projector", "projector")):
+            if hasattr(model, target):
+                getattr(model, target).load_state_dict(getattr(model, online).state_dict())
+    log(f"peer: {len(named)} initial parameter arrays from {manifest}")
+
+
 def main():
     with_libtorch_env()
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
@@ -433,6 +458,8 @@ def main():
     ap.add_argument("--eval-test", type=int, default=10000)
     ap.add_argument("--dump-every", type=int, default=0,
                     help="also write the encoder's features every this many steps (a `checkpoint` line each; 0: at the end only)")
+    ap.add_argument("--init-from", help="manifest (init-<method>.json) of our side's initial weights: start from them "
+                    "instead of drawing new ones")
     ap.add_argument("--log-every", type=int, default=20)
     ap.add_argument("--glibc-malloc-default", action="store_true")
     args = ap.parse_args()
@@ -455,6 +482,8 @@ def main():
         return ftr, fte
 
     model = Method(args.method, args.encoder, views.steps, args.widths)
+    if args.init_from:
+        load_initial_weights(model, Path(args.init_from))
     named = model.trained()
     opt = optimizer(args, named)
     model.train_mode()
@@ -488,7 +517,7 @@ def main():
             ftr, fte = dump(f"-s{k + 1}")
             model.train_mode()
             emit("checkpoint", step=k + 1, train_seconds=round(train_seconds, 2), train=str(ftr), test=str(fte))
-    emit("train", method=args.method, steps=views.steps, losses=[round(v, 5) for v in losses],
+    emit("train", method=args.method, steps=views.steps, losses=[round(v, 7) for v in losses],
          median_step_ms=round(statistics.median(step_ms), 1), seconds=round(time.perf_counter() - start, 1),
          train_seconds=round(train_seconds, 2))
     ftr, fte = dump("")

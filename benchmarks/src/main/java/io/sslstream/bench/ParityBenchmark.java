@@ -87,6 +87,10 @@ public class ParityBenchmark implements Callable<Integer> {
     @Option(names = "--fresh", description = "ignore results already in --out and run again")
     boolean fresh;
 
+    @Option(names = "--same-init", description = "the peer starts from our side's initial weights instead of its own draw "
+            + "(a section of its own: the first steps' losses must then agree to float rounding)")
+    boolean sameInit;
+
     @Option(names = "--doc", description = "markdown file to write the section into (default: docs/benchmarks.md)")
     Path doc;
 
@@ -125,7 +129,7 @@ public class ParityBenchmark implements Callable<Integer> {
         Probes.Labelled labelledTrain = Probes.Labelled.of(FashionMnist.read(dataDir, "train", evalTrain()));
         Probes.Labelled labelledTest = Probes.Labelled.of(FashionMnist.read(dataDir, "t10k", evalTest()));
         String config = String.format(Locale.ROOT, "%dx%d-b%d-%s-lr%s-wd%s-w%d-seed%d-eval%dx%d", images(), epochs(), batch, optimizer, lr,
-                weightDecay, warmupSteps, seed, labelledTrain.count(), labelledTest.count());
+                weightDecay, warmupSteps, seed, labelledTrain.count(), labelledTest.count()) + (sameInit ? "-same-init" : "");
         System.out.printf("parity %s: %d images x %d epochs, batch %d, %s lr %s (cosine to 0), probes on %d / %d; results in %s%n",
                 todo, images(), epochs(), batch, optimizer, lr, labelledTrain.count(), labelledTest.count(), store);
 
@@ -155,7 +159,8 @@ public class ParityBenchmark implements Callable<Integer> {
                 ViewFile.write(views, recipe, train, images(), epochs(), batch, seed);
             }
             double load = Machine.loadAverage();
-            SideBySide.Settings settings = new SideBySide.Settings(optimizer, lr, weightDecay, warmupSteps, threads, seed, data, 0, null);
+            SideBySide.Settings settings = new SideBySide.Settings(optimizer, lr, weightDecay, warmupSteps, threads, seed, data, 0, null,
+                    sameInit ? store.resolve("init") : null);
             Pair p;
             try (ViewFile file = ViewFile.open(views, def.defaultRecipe())) {
                 Side ours = SideBySide.ours(def, file, settings, labelledTrain, labelledTest);
@@ -190,6 +195,22 @@ public class ParityBenchmark implements Callable<Integer> {
         return sb.toString();
     }
 
+    /** The two losses at steps 1, 2, 5 and 10 ({@code ours / peer}) and their largest relative difference over steps 1 to 10. */
+    static String firstSteps(List<Double> ours, List<Double> peer) {
+        int n = Math.min(10, Math.min(ours.size(), peer.size()));
+        StringBuilder sb = new StringBuilder();
+        double worst = 0;
+        for (int k = 0; k < n; k++) {
+            double a = ours.get(k);
+            double b = peer.get(k);
+            worst = Math.max(worst, Math.abs(a - b) / Math.max(Math.abs(b), 1e-12));
+            if (k == 0 || k == 1 || k == 4 || k == 9) {
+                sb.append(sb.length() > 0 ? ", " : "").append(String.format(Locale.ROOT, "%d: %.4f / %.4f", k + 1, a, b));
+            }
+        }
+        return sb.append(String.format(Locale.ROOT, " (relative difference at most %.1e)", worst)).toString();
+    }
+
     private static String cell(Side a, Side b, String protocol) {
         double x = accuracy(a.results(), protocol);
         double y = accuracy(b.results(), protocol);
@@ -203,17 +224,32 @@ public class ParityBenchmark implements Callable<Integer> {
                     cell(p.ours(), p.peer(), "linear@100"), cell(p.ours(), p.peer(), "knn@20"), curve(p.ours().losses()),
                     curve(p.peer().losses()), String.format(Locale.ROOT, "%.0f / %.0f (%.2fx)", p.ours().medianStepMs(), p.peer().medianStepMs(),
                             p.ours().medianStepMs() / p.peer().medianStepMs()), String.format(Locale.ROOT, "%.1f", p.load())));
+            if (sameInit) {
+                List<String> row = new ArrayList<>(table.remove(table.size() - 1));
+                row.add(5, firstSteps(p.ours().losses(), p.peer().losses()));
+                table.add(row);
+            }
         }
-        table.add(List.of("raw pixels", "-", String.format(Locale.ROOT, "%.1f", 100 * accuracy(raw, "linear")),
+        List<String> rawRow = new ArrayList<>(List.of("raw pixels", "-", String.format(Locale.ROOT, "%.1f", 100 * accuracy(raw, "linear")),
                 String.format(Locale.ROOT, "%.1f", 100 * accuracy(raw, "linear@100")), String.format(Locale.ROOT, "%.1f", 100 * accuracy(raw, "knn@20")),
                 "-", "-", "-", "-"));
+        if (sameInit) {
+            rawRow.add("-");
+        }
+        table.add(rawRow);
         String command = "./bench parity --size " + size + (methods.contains("all") ? "" : " --method " + String.join(",", methods))
                 + (images != null ? " --images " + images : "") + (epochs != null ? " --epochs " + epochs : "")
                 + (evalTrain != null ? " --eval-train " + evalTrain : "") + (evalTest != null ? " --eval-test " + evalTest : "")
                 + (batch != 256 ? " --batch " + batch : "") + (!"adamw".equals(optimizer) ? " --optimizer " + optimizer : "")
                 + (lr != 1e-3 ? " --lr " + lr : "") + (weightDecay > 0 ? " --weight-decay " + weightDecay : "")
-                + (warmupSteps > 0 ? " --warmup-steps " + warmupSteps : "");
-        Report r = new Report("Parity: each method against an independent PyTorch implementation", command)
+                + (warmupSteps > 0 ? " --warmup-steps " + warmupSteps : "") + (sameInit ? " --same-init" : "");
+        List<String> columns = new ArrayList<>(List.of("method", "steps", "linear", "linear@100", "knn@20", "loss ours", "loss peer",
+                "ms/step ours / peer", "load"));
+        if (sameInit) {
+            columns.add(5, "loss at steps 1, 2, 5, 10: ours / peer");
+        }
+        Report r = new Report(sameInit ? "Parity from the same initial weights: each method against its PyTorch peer"
+                : "Parity: each method against an independent PyTorch implementation", command)
                 .paragraph(String.format(Locale.ROOT, "Each method trained twice on the same view sets (the augmenter's recipe classes, "
                                 + "written once to a file: %,d Fashion-MNIST training images x %d epoch(s), batch %d, each method's own recipe), "
                                 + "by our trainer (`Learner`, DJL) and by `benchmarks/peer/parity_peer.py` (PyTorch %s, written from the papers "
@@ -226,9 +262,15 @@ public class ParityBenchmark implements Callable<Integer> {
                                 + "load average when the method started; the machine is shared, so step times are noisy).",
                         images(), epochs(), batch, "1.13 from Debian", optimizer, lr, weightDecay,
                         warmupSteps > 0 ? " after " + warmupSteps + " warm-up steps" : "", probeTrain, probeTest))
-                .table(List.of("method", "steps", "linear", "linear@100", "knn@20", "loss ours", "loss peer", "ms/step ours / peer", "load"),
-                        table);
-        r.writeTo(doc != null ? doc : Repo.benchmarksDoc(), "parity");
+;
+        if (sameInit) {
+            r.paragraph("Here the peer starts from our side's initial weights (`--same-init`: written by our side, loaded by position "
+                    + "with every shape checked) instead of its own draw, so the two runs differ only in their code and libraries (DJL on "
+                    + "libtorch against PyTorch 1.13): the losses of the first steps must agree to float rounding, and a difference "
+                    + "that grows from step 1 points at the code.");
+        }
+        r.table(columns, table);
+        r.writeTo(doc != null ? doc : Repo.benchmarksDoc(), sameInit ? "parity-same-init" : "parity");
         System.out.print(r.markdown());
     }
 }

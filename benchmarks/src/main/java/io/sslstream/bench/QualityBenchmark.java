@@ -317,7 +317,7 @@ public class QualityBenchmark implements Callable<Integer> {
                 ViewFile.write(views, Views.recipe(def.defaultRecipe(), cropMin), train, images, epochs, batch, seed);
             }
             SideBySide.Settings settings = new SideBySide.Settings(optimizer, lr, weightDecay, (int) warmupSteps, threads, seed, data,
-                    evalEvery * perEpoch, widths);
+                    evalEvery * perEpoch, widths, null);
             double load = Machine.loadAverage();
             EpochsRow row;
             try (ViewFile file = ViewFile.open(views, def.defaultRecipe())) {

@@ -52,9 +52,11 @@ public final class SideBySide {
      * @param data           Fashion-MNIST folder the peer reads its labelled images from (null: its default)
      * @param evalEverySteps knn@20 every this many steps (0 = at the end only)
      * @param widths         the small CNN's widths on both sides (null: the method's default encoder)
+     * @param sharedInit     folder where our side writes its initial trained weights for the peer to start from (null:
+     *                       each side draws its own from the same distributions)
      */
     public record Settings(String optimizer, double lr, double weightDecay, int warmupSteps, int threads, long seed, Path data,
-                           int evalEverySteps, List<Integer> widths) {
+                           int evalEverySteps, List<Integer> widths, Path sharedInit) {
 
         Architecture encoder(MethodDefinition def) {
             return widths == null ? Encoders.named(def.defaultEncoder()) : Encoders.smallCnn(widths);
@@ -97,6 +99,9 @@ public final class SideBySide {
         long trainNanos = 0;
         try (Learner learner = new Learner(new Learner.Settings(ms, optimizer(s, file.steps()), file.batch(), s.seed()), Device.cpu());
              NDManager m = Engines.pytorch().newBaseManager(Device.cpu())) {
+            if (s.sharedInit() != null) {
+                InitialWeights.write(learner.method().trainableParameters(), s.sharedInit(), def.name());
+            }
             for (int k = 0; k < file.steps(); k++) {
                 long t0 = System.nanoTime();
                 var batch = file.step(k);
@@ -142,6 +147,9 @@ public final class SideBySide {
         }
         if (s.threads() > 0) {
             args.addAll(List.of("--threads", Integer.toString(s.threads())));
+        }
+        if (s.sharedInit() != null) {
+            args.addAll(List.of("--init-from", InitialWeights.manifest(s.sharedInit(), def.name()).toString()));
         }
         if (s.data() != null) {
             args.addAll(List.of("--data", s.data().toString()));
